@@ -1,0 +1,16 @@
+# Third-party libraries, all from Debian bookworm packages (scripts/deps.sh installs them).
+
+set(Boost_NO_WARN_NEW_VERSIONS ON)
+find_package(Boost 1.81.0 EXACT CONFIG REQUIRED COMPONENTS json url system)
+find_package(Threads REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+find_package(OpenSSL 3 REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
+if(ATELIER_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(ATELIER_BENCH)
+  find_package(benchmark REQUIRED)
+endif()

@@ -1,0 +1,69 @@
+// Process configuration: defaults, then an optional `key = value` file, then ATELIER_* environment
+// variables (ATELIER_LISTEN overrides `listen`). Every value is validated at start-up and a bad one
+// is reported with the key that holds it, so the process never runs on a half-understood config.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "atelier/core/error.hpp"
+#include "atelier/core/log.hpp"
+
+namespace atelier {
+
+enum class DatabaseKind { kSqlite, kPostgres };
+
+struct Config {
+  // Network
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 8080;
+  unsigned io_threads = 0;       // 0: one per core
+  unsigned worker_threads = 8;   // for handlers that block (database work)
+  unsigned worker_queue = 1024;  // requests waiting for a worker before 503
+
+  // Limits and timeouts
+  uint64_t max_body_bytes = 16ull << 20;
+  uint32_t max_header_bytes = 16u << 10;
+  std::chrono::milliseconds header_timeout{10'000};
+  std::chrono::milliseconds body_timeout{30'000};
+  std::chrono::milliseconds idle_timeout{60'000};
+  std::chrono::milliseconds shutdown_grace{10'000};
+
+  // Services: empty means all.
+  std::vector<std::string> services;
+
+  // Storage
+  std::filesystem::path data_dir = "data";
+  DatabaseKind database = DatabaseKind::kSqlite;
+  std::string postgres_url;  // libpq connection string or URI
+  unsigned db_pool_size = 8;
+
+  // Web
+  std::filesystem::path web_root = "web/dist";
+  std::vector<std::string> cors_origins;  // "*" allows any origin
+
+  // Logging
+  log::Level log_level = log::Level::kInfo;
+  bool access_log = true;
+
+  bool runs_service(std::string_view name) const;
+
+  using Env = std::map<std::string, std::string>;
+
+  // Builds a config from defaults, the file (when given) and the environment. Errors name the
+  // offending key and where it came from: "ATELIER_IO_THREADS: expected an integer ...".
+  static Result<Config> load(const std::optional<std::filesystem::path>& file, const Env& env);
+  // The current process environment, ATELIER_* variables only.
+  static Env process_env();
+  // Applies one `key = value` setting (file key names); used by load() and by command-line flags.
+  Result<void> set(std::string_view key, std::string_view value);
+  // Every key with its description and default, for `atelier help config` and the docs.
+  static std::vector<std::pair<std::string, std::string>> describe();
+};
+
+}  // namespace atelier
