@@ -143,7 +143,7 @@ Sink& sink() {
 // because it changes once a second while lines are written thousands of times a second.
 void append_timestamp(std::string& out) {
   thread_local int64_t cached_second = -1;
-  thread_local char cached[24];
+  thread_local char cached[64];
   const auto now = std::chrono::system_clock::now();
   const int64_t us =
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
@@ -158,7 +158,7 @@ void append_timestamp(std::string& out) {
     cached_second = second;
   }
   out.append(cached, 19);
-  char ms[8];
+  char ms[16];
   std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>((us / 1000) % 1000));
   out.append(ms, 5);
 }

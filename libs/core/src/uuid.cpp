@@ -7,6 +7,10 @@ namespace atelier {
 
 namespace {
 
+// A clock that jumps back further than this (a test clock, a badly set host) restarts ordering
+// from its own time rather than stamping ids with a time that is far from it.
+constexpr int64_t kMaxStepBackMs = 10'000;
+
 struct V7State {
   std::mutex mutex;
   std::mt19937_64 rng{std::random_device{}()};
@@ -44,9 +48,9 @@ Uuid Uuid::v7(const Clock& clock) {
     auto& s = v7_state();
     std::lock_guard lock(s.mutex);
     random_bits = s.rng();
-    if (ms <= s.last_ms) {
-      // Same millisecond (or the clock stepped back): keep ordering by bumping the counter, and
-      // borrow the next millisecond when it overflows.
+    if (ms <= s.last_ms && s.last_ms - ms < kMaxStepBackMs) {
+      // Same millisecond (or the clock stepped back a little): keep ordering by bumping the
+      // counter, and borrow the next millisecond when it overflows.
       ms = s.last_ms;
       if (++s.counter > 0x0fff) {
         ms = ++s.last_ms;

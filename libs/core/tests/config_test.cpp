@@ -1,1 +1,97 @@
+#include "atelier/core/config.hpp"
+
 #include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace atelier {
+namespace {
+
+std::filesystem::path write_file(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Config, DefaultsRunEverythingOnSqliteOnLoopback) {
+  auto config = Config::load(std::nullopt, {});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->listen_host, "127.0.0.1");
+  EXPECT_EQ(config->listen_port, 8080);
+  EXPECT_EQ(config->database, DatabaseKind::kSqlite);
+  EXPECT_TRUE(config->runs_service("projects"));
+}
+
+TEST(Config, EnvironmentOverridesFileOverridesDefaults) {
+  const auto file = write_file("atelier_cfg_1.conf",
+                               "# comment\nlisten = 0.0.0.0:9000\nio_threads = 3\n\n"
+                               "services = projects, tasks\nmax_body_bytes = 2M\n");
+  auto config = Config::load(file, {{"ATELIER_IO_THREADS", "5"}});
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_EQ(config->listen_host, "0.0.0.0");
+  EXPECT_EQ(config->listen_port, 9000);
+  EXPECT_EQ(config->io_threads, 5u);
+  EXPECT_EQ(config->max_body_bytes, 2u << 20);
+  EXPECT_TRUE(config->runs_service("tasks"));
+  EXPECT_FALSE(config->runs_service("identity"));
+}
+
+TEST(Config, BadEnvironmentValueNamesTheVariable) {
+  auto config = Config::load(std::nullopt, {{"ATELIER_WORKER_THREADS", "lots"}});
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.error().code, ErrorCode::kInvalid);
+  EXPECT_NE(config.error().message.find("ATELIER_WORKER_THREADS"), std::string::npos);
+  EXPECT_NE(config.error().message.find("'lots'"), std::string::npos);
+}
+
+TEST(Config, BadFileValueNamesFileLineAndKey) {
+  const auto file = write_file("atelier_cfg_2.conf", "listen = 127.0.0.1:8080\nlog_level = loud\n");
+  auto config = Config::load(file, {});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("atelier_cfg_2.conf:2: log_level"), std::string::npos)
+      << config.error().message;
+}
+
+TEST(Config, UnknownKeysAreRefusedSoTyposDoNotPassSilently) {
+  EXPECT_FALSE(Config::load(std::nullopt, {{"ATELIER_LISTN", "x"}}).ok());
+  const auto file = write_file("atelier_cfg_3.conf", "lisen = 127.0.0.1:1\n");
+  EXPECT_FALSE(Config::load(file, {}).ok());
+  // The test suite's own variables are not server settings.
+  EXPECT_TRUE(Config::load(std::nullopt, {{"ATELIER_TEST_POSTGRES_URL", "x"}}).ok());
+}
+
+TEST(Config, ValidatesRangesAndShapes) {
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, std::string>>{{"ATELIER_LISTEN", "8080"},
+                                                        {"ATELIER_LISTEN", "host:70000"},
+                                                        {"ATELIER_IO_THREADS", "-1"},
+                                                        {"ATELIER_MAX_BODY_BYTES", "1T"},
+                                                        {"ATELIER_DATABASE", "mysql"},
+                                                        {"ATELIER_ACCESS_LOG", "maybe"},
+                                                        {"ATELIER_HEADER_TIMEOUT_MS", "0"}}) {
+    auto config = Config::load(std::nullopt, {{key, value}});
+    EXPECT_FALSE(config.ok()) << key << "=" << value;
+  }
+}
+
+TEST(Config, PostgresNeedsAUrl) {
+  auto config = Config::load(std::nullopt, {{"ATELIER_DATABASE", "postgres"}});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("postgres_url"), std::string::npos);
+}
+
+TEST(Config, MissingFileIsAClearError) {
+  auto config = Config::load("/nonexistent/atelier.conf", {});
+  ASSERT_FALSE(config.ok());
+  EXPECT_NE(config.error().message.find("/nonexistent/atelier.conf"), std::string::npos);
+}
+
+TEST(Config, IPv6ListenAddress) {
+  auto config = Config::load(std::nullopt, {{"ATELIER_LISTEN", "[::1]:0"}});
+  ASSERT_TRUE(config.ok());
+  EXPECT_EQ(config->listen_host, "::1");
+  EXPECT_EQ(config->listen_port, 0);
+}
+
+}  // namespace
+}  // namespace atelier
