@@ -47,10 +47,20 @@ std::optional<std::string> parse_size(std::string_view v, uint64_t lo, uint64_t 
   std::string_view digits = v;
   if (!v.empty()) {
     switch (v.back()) {
-      case 'K': case 'k': mult = 1ull << 10; break;
-      case 'M': case 'm': mult = 1ull << 20; break;
-      case 'G': case 'g': mult = 1ull << 30; break;
-      default: break;
+      case 'K':
+      case 'k':
+        mult = 1ull << 10;
+        break;
+      case 'M':
+      case 'm':
+        mult = 1ull << 20;
+        break;
+      case 'G':
+      case 'g':
+        mult = 1ull << 30;
+        break;
+      default:
+        break;
     }
     if (mult != 1) {
       digits.remove_suffix(1);
@@ -58,8 +68,8 @@ std::optional<std::string> parse_size(std::string_view v, uint64_t lo, uint64_t 
   }
   uint64_t n = 0;
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() ||
-      n > hi / mult || n * mult < lo) {
+  if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || n > hi / mult ||
+      n * mult < lo) {
     return "expected a size between " + std::to_string(lo) + " and " + std::to_string(hi) +
            " bytes (suffix K, M or G allowed), got '" + std::string(v) + "'";
   }
@@ -185,7 +195,9 @@ const std::vector<KeySpec>& key_specs() {
          return std::nullopt;
        }},
       {"db_pool_size", "database connections per service",
-       [](Config& c, std::string_view v) { return parse_uint<unsigned>(v, 1, 256, c.db_pool_size); }},
+       [](Config& c, std::string_view v) {
+         return parse_uint<unsigned>(v, 1, 256, c.db_pool_size);
+       }},
       {"web_root", "directory of the built web portal, served at /",
        [](Config& c, std::string_view v) -> std::optional<std::string> {
          c.web_root = std::string(v);

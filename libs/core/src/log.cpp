@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <charconv>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -149,7 +149,8 @@ void append_timestamp(std::string& out) {
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count();
   const int64_t second = us / 1000000;
   if (second != cached_second) {
-    const auto days = std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(second)));
+    const auto days = std::chrono::floor<std::chrono::days>(
+        std::chrono::sys_seconds(std::chrono::seconds(second)));
     const std::chrono::year_month_day ymd{days};
     const std::chrono::hh_mm_ss hms{std::chrono::sys_seconds(std::chrono::seconds(second)) - days};
     std::snprintf(cached, sizeof cached, "%04d-%02u-%02uT%02ld:%02ld:%02ld", int(ymd.year()),
@@ -167,10 +168,14 @@ void append_timestamp(std::string& out) {
 
 std::string_view level_name(Level level) {
   switch (level) {
-    case Level::kDebug: return "debug";
-    case Level::kInfo: return "info";
-    case Level::kWarn: return "warn";
-    case Level::kError: return "error";
+    case Level::kDebug:
+      return "debug";
+    case Level::kInfo:
+      return "info";
+    case Level::kWarn:
+      return "warn";
+    case Level::kError:
+      return "error";
   }
   return "info";
 }
@@ -185,16 +190,33 @@ bool parse_level(std::string_view text, Level& out) {
   return false;
 }
 
-void init(const Options& options) { sink().start(options); }
-void shutdown() { sink().stop(); }
-void flush() { sink().flush(); }
-bool enabled(Level level) { return sink().enabled(level); }
-uint64_t dropped_lines() { return sink().dropped(); }
+void init(const Options& options) {
+  sink().start(options);
+}
+void shutdown() {
+  sink().stop();
+}
+void flush() {
+  sink().flush();
+}
+bool enabled(Level level) {
+  return sink().enabled(level);
+}
+uint64_t dropped_lines() {
+  return sink().dropped();
+}
 
 RequestScope::RequestScope(std::string_view request_id, std::string_view traceparent)
     : previous_request_id_(t_request_id), previous_traceparent_(t_traceparent) {
   t_request_id = request_id;
   t_traceparent = traceparent;
+}
+
+std::string_view current_request_id() {
+  return t_request_id;
+}
+std::string_view current_traceparent() {
+  return t_traceparent;
 }
 
 RequestScope::~RequestScope() {
@@ -213,11 +235,21 @@ void append_json_escaped(std::string& out, std::string_view text) {
     out.append(text.data() + run_start, i - run_start);
     run_start = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[c >> 4]);

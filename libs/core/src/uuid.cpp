@@ -39,9 +39,8 @@ int hex_value(char c) {
 }  // namespace
 
 Uuid Uuid::v7(const Clock& clock) {
-  int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   clock.now().time_since_epoch())
-                   .count();
+  int64_t ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(clock.now().time_since_epoch()).count();
   uint64_t random_bits = 0;
   uint16_t counter = 0;
   {

@@ -5,8 +5,8 @@
 
 #include <boost/json/parse.hpp>
 #include <cmath>
-#include <sstream>
 #include <cstdlib>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,8 +53,11 @@ class LogCapture {
 
 TEST(Log, WritesOneJsonObjectPerLineWithFields) {
   LogCapture capture(true);
-  info("order.created").field("order_id", "o-1").field("lines", 3).field("paid", true).field(
-      "total", 12.5);
+  info("order.created")
+      .field("order_id", "o-1")
+      .field("lines", 3)
+      .field("paid", true)
+      .field("total", 12.5);
   const auto lines = capture.lines();
   ASSERT_EQ(lines.size(), 1u);
   const auto obj = boost::json::parse(lines[0]).as_object();

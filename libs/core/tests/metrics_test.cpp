@@ -28,7 +28,8 @@ TEST(Metrics, RegistryRendersCollectorsUntilRemoved) {
     write_header(out, "jobs_total", "Jobs done.", "counter");
     write_sample(out, "jobs_total", "", static_cast<double>(c.value()));
   });
-  EXPECT_EQ(registry.render(), "# HELP jobs_total Jobs done.\n# TYPE jobs_total counter\njobs_total 3\n");
+  EXPECT_EQ(registry.render(),
+            "# HELP jobs_total Jobs done.\n# TYPE jobs_total counter\njobs_total 3\n");
   registry.remove(id);
   EXPECT_EQ(registry.render(), "");
 }

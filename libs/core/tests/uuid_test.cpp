@@ -63,9 +63,10 @@ TEST(Uuid, ParseRoundTripsAndRejectsMalformed) {
   EXPECT_EQ(Uuid::parse(id.str()), id);
   EXPECT_EQ(Uuid::parse("0190F5E2-7A4B-7C3D-8E9F-0123456789AB")->str(),
             "0190f5e2-7a4b-7c3d-8e9f-0123456789ab");
-  for (const char* bad : {"", "not-a-uuid", "0190f5e2-7a4b-7c3d-8e9f-0123456789a",
-                          "0190f5e2-7a4b-7c3d-8e9f-0123456789abc", "0190f5e27a4b-7c3d-8e9f-0123456789abc",
-                          "0190f5e2-7a4b-7c3d-8e9f_0123456789ab", "0190f5e2-7a4b-7c3d-8e9f-0123456789ag"}) {
+  for (const char* bad :
+       {"", "not-a-uuid", "0190f5e2-7a4b-7c3d-8e9f-0123456789a",
+        "0190f5e2-7a4b-7c3d-8e9f-0123456789abc", "0190f5e27a4b-7c3d-8e9f-0123456789abc",
+        "0190f5e2-7a4b-7c3d-8e9f_0123456789ab", "0190f5e2-7a4b-7c3d-8e9f-0123456789ag"}) {
     EXPECT_FALSE(Uuid::parse(bad).has_value()) << bad;
   }
   EXPECT_TRUE(Uuid().is_nil());

@@ -42,15 +42,27 @@ struct Error {
   std::vector<FieldError> fields;
   std::optional<std::chrono::seconds> retry_after;
 
-  static Error bad_request(std::string message) { return {ErrorCode::kBadRequest, std::move(message), {}, {}}; }
+  static Error bad_request(std::string message) {
+    return {ErrorCode::kBadRequest, std::move(message), {}, {}};
+  }
   static Error invalid(std::string message, std::vector<FieldError> fields = {}) {
     return {ErrorCode::kInvalid, std::move(message), std::move(fields), {}};
   }
-  static Error not_found(std::string message) { return {ErrorCode::kNotFound, std::move(message), {}, {}}; }
-  static Error conflict(std::string message) { return {ErrorCode::kConflict, std::move(message), {}, {}}; }
-  static Error forbidden(std::string message) { return {ErrorCode::kForbidden, std::move(message), {}, {}}; }
-  static Error unavailable(std::string message) { return {ErrorCode::kUnavailable, std::move(message), {}, {}}; }
-  static Error internal(std::string message) { return {ErrorCode::kInternal, std::move(message), {}, {}}; }
+  static Error not_found(std::string message) {
+    return {ErrorCode::kNotFound, std::move(message), {}, {}};
+  }
+  static Error conflict(std::string message) {
+    return {ErrorCode::kConflict, std::move(message), {}, {}};
+  }
+  static Error forbidden(std::string message) {
+    return {ErrorCode::kForbidden, std::move(message), {}, {}};
+  }
+  static Error unavailable(std::string message) {
+    return {ErrorCode::kUnavailable, std::move(message), {}, {}};
+  }
+  static Error internal(std::string message) {
+    return {ErrorCode::kInternal, std::move(message), {}, {}};
+  }
 };
 
 // Either a T or an Error. Deliberately small: ok(), value(), error(), and pointer-like access.

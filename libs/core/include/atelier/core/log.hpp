@@ -20,9 +20,9 @@ bool parse_level(std::string_view text, Level& out);
 
 struct Options {
   Level min_level = Level::kInfo;
-  int fd = 2;                              // where lines go (stderr by default)
-  bool async = true;                       // false: write on the calling thread (tests, tools)
-  size_t max_buffered_bytes = 8u << 20;    // beyond this, lines are dropped and counted
+  int fd = 2;                            // where lines go (stderr by default)
+  bool async = true;                     // false: write on the calling thread (tests, tools)
+  size_t max_buffered_bytes = 8u << 20;  // beyond this, lines are dropped and counted
 };
 
 // Starts (or restarts) the logger. Safe to call more than once; the last options win.
@@ -48,6 +48,11 @@ class RequestScope {
   std::string_view previous_traceparent_;
 };
 
+// The request being handled on this thread, empty when none: lets code below the HTTP layer
+// (an event written to the outbox, an outbound call) carry the same trace.
+std::string_view current_request_id();
+std::string_view current_traceparent();
+
 // One log line being built; written when it goes out of scope.
 class Line {
  public:
@@ -57,12 +62,18 @@ class Line {
   Line& operator=(const Line&) = delete;
 
   Line& field(std::string_view key, std::string_view value);
-  Line& field(std::string_view key, const char* value) { return field(key, std::string_view(value)); }
-  Line& field(std::string_view key, const std::string& value) { return field(key, std::string_view(value)); }
+  Line& field(std::string_view key, const char* value) {
+    return field(key, std::string_view(value));
+  }
+  Line& field(std::string_view key, const std::string& value) {
+    return field(key, std::string_view(value));
+  }
   Line& field(std::string_view key, int64_t value);
   Line& field(std::string_view key, int value) { return field(key, static_cast<int64_t>(value)); }
   Line& field(std::string_view key, uint64_t value);
-  Line& field(std::string_view key, unsigned value) { return field(key, static_cast<uint64_t>(value)); }
+  Line& field(std::string_view key, unsigned value) {
+    return field(key, static_cast<uint64_t>(value));
+  }
   Line& field(std::string_view key, double value);
   Line& field(std::string_view key, bool value);
 
@@ -72,10 +83,18 @@ class Line {
   std::string buf_;
 };
 
-inline Line debug(std::string_view event) { return Line(Level::kDebug, event); }
-inline Line info(std::string_view event) { return Line(Level::kInfo, event); }
-inline Line warn(std::string_view event) { return Line(Level::kWarn, event); }
-inline Line error(std::string_view event) { return Line(Level::kError, event); }
+inline Line debug(std::string_view event) {
+  return Line(Level::kDebug, event);
+}
+inline Line info(std::string_view event) {
+  return Line(Level::kInfo, event);
+}
+inline Line warn(std::string_view event) {
+  return Line(Level::kWarn, event);
+}
+inline Line error(std::string_view event) {
+  return Line(Level::kError, event);
+}
 
 // Appends `text` to `out` as the inside of a JSON string (quotes not included).
 void append_json_escaped(std::string& out, std::string_view text);
