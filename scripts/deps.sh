@@ -11,6 +11,7 @@ packages=(
   libsqlite3-dev libpq-dev libssl-dev libsodium-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk nginx-light curl
+  python3
 )
 
 missing=()

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# HTTP benchmark: `atelier serve` (full middleware chain, access log on) against nginx (one worker,
+# access log on) serving the same bodies, measured in the same run with the same wrk settings.
+# Prints a Markdown table for docs/performance.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build}"
+duration="${BENCH_DURATION:-10s}"
+connections="${BENCH_CONNECTIONS:-64}"
+threads="${BENCH_THREADS:-2}"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+atelier_port=$(free_port)
+ATELIER_DATA_DIR="$work/data" ATELIER_WEB_ROOT="$work/web" \
+  "$build/apps/atelier/atelier" serve --listen "127.0.0.1:$atelier_port" 2>"$work/atelier.log" >/dev/null &
+pids+=($!)
+
+nginx_port=$(free_port)
+version_body=$(ATELIER_DATA_DIR="$work/data" "$build/apps/atelier/atelier" version | awk '{print $2}')
+mkdir -p "$work/nginx"
+cat >"$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 1024; }
+http {
+  access_log $work/nginx/access.log;
+  client_body_temp_path $work/nginx;
+  proxy_temp_path $work/nginx;
+  fastcgi_temp_path $work/nginx;
+  uwsgi_temp_path $work/nginx;
+  scgi_temp_path $work/nginx;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    default_type application/json;
+    location = /health/live { return 200 '{"status":"ok"}'; }
+    location = /api/v1/version { return 200 '{"name":"atelier","version":"$version_body"}'; }
+  }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" &
+pids+=($!)
+
+wait_for() {
+  for _ in $(seq 100); do
+    curl -sf "$1" >/dev/null && return 0
+    sleep 0.1
+  done
+  echo "bench: $1 did not come up" >&2
+  exit 1
+}
+wait_for "http://127.0.0.1:$atelier_port/health/live"
+wait_for "http://127.0.0.1:$nginx_port/health/live"
+
+# Prints "req/s p50 p99" for one wrk run.
+measure() {
+  local out
+  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency "$1")
+  local rps p50 p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  echo "$rps $p50 $p99"
+}
+
+echo "| route | server | req/s | p50 | p99 | ratio to nginx |"
+echo "|---|---|---:|---:|---:|---:|"
+for route in /api/v1/version /health/live; do
+  # Warm both up, then measure nginx first and atelier second, back to back.
+  wrk -t"$threads" -c"$connections" -d2s "http://127.0.0.1:$nginx_port$route" >/dev/null
+  wrk -t"$threads" -c"$connections" -d2s "http://127.0.0.1:$atelier_port$route" >/dev/null
+  read -r n_rps n_p50 n_p99 < <(measure "http://127.0.0.1:$nginx_port$route")
+  read -r a_rps a_p50 a_p99 < <(measure "http://127.0.0.1:$atelier_port$route")
+  ratio=$(python3 -c "print(f'{$a_rps / $n_rps:.2f}')")
+  echo "| \`$route\` | nginx (1 worker) | $n_rps | $n_p50 | $n_p99 | 1.00 |"
+  echo "| \`$route\` | atelier | $a_rps | $a_p50 | $a_p99 | $ratio |"
+done
+echo
+echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores; atelier $(grep -c '"event":"http.request"' "$work/atelier.log" || true) access-log lines written."
