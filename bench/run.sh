@@ -89,3 +89,9 @@ for route in /api/v1/version /health/live; do
 done
 echo
 echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores; atelier $(grep -c '"event":"http.request"' "$work/atelier.log" || true) access-log lines written."
+
+if [ -x "$build/bench/kernel_bench" ]; then
+  echo
+  echo "Kernel micro benchmarks (ns per operation; baselines measured in the same run):"
+  "$build/bench/kernel_bench" --benchmark_min_time=0.5 2>/dev/null | grep -E '^BM_'
+fi

@@ -76,8 +76,9 @@ class Sink {
     const bool was_empty = pending_.empty();
     pending_.append(line);
     ++submitted_;
+    const bool full_batch = pending_.size() >= kBatchBytes;
     lock.unlock();
-    if (was_empty) {
+    if (was_empty || full_batch) {
       cv_.notify_one();
     }
   }
@@ -88,6 +89,7 @@ class Sink {
       return;
     }
     const uint64_t target = submitted_;
+    flush_requested_ = true;
     cv_.notify_all();
     flushed_cv_.wait(lock, [&] { return written_ >= target || !writer_.joinable(); });
   }
@@ -101,6 +103,12 @@ class Sink {
     std::unique_lock lock(mutex_);
     for (;;) {
       cv_.wait(lock, [&] { return !pending_.empty() || stopping_; });
+      // Let a batch gather before writing: waking per line costs a context switch per request
+      // under load, which preempts the I/O threads. Flush and stop skip the wait.
+      cv_.wait_for(lock, kBatchWindow, [&] {
+        return pending_.size() >= kBatchBytes || flush_requested_ || stopping_;
+      });
+      flush_requested_ = false;
       if (pending_.empty() && stopping_) {
         break;
       }
@@ -128,6 +136,9 @@ class Sink {
   Options options_;
   std::string pending_;
   bool stopping_ = false;
+  bool flush_requested_ = false;
+  static constexpr size_t kBatchBytes = 64u << 10;
+  static constexpr std::chrono::milliseconds kBatchWindow{2};
   uint64_t submitted_ = 0;
   uint64_t written_ = 0;
   std::atomic<int> min_level_{static_cast<int>(Level::kInfo)};

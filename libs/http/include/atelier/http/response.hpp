@@ -1,0 +1,46 @@
+// An HTTP response as handlers build it, with factories for JSON, text, 204 and RFC 9457
+// problem details (the one error format every Atelier API speaks).
+#pragma once
+
+#include <boost/json/fwd.hpp>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "atelier/core/error.hpp"
+#include "atelier/http/request.hpp"
+
+namespace atelier::http {
+
+struct Response {
+  int status = 200;
+  Headers headers;
+  std::string body;
+  // When set, the server streams this file as the body (sendfile, never read into memory) and
+  // `body` is ignored. Set by static_files().
+  std::optional<std::filesystem::path> file;
+
+  // `body` must already be JSON text. (The const char* overload keeps a literal from being
+  // ambiguous between std::string and boost::json::value.)
+  static Response json(int status, std::string body);
+  static Response json(int status, const char* body) { return json(status, std::string(body)); }
+  static Response json(int status, const boost::json::value& value);
+  static Response text(int status, std::string body,
+                       std::string_view content_type = "text/plain; charset=utf-8");
+  static Response no_content();
+
+  // application/problem+json for an expected failure:
+  //   {"type":"/problems/<slug>","title":"Not Found","status":404,"detail":<message>,
+  //    "instance":<request path>,"request_id":...,"errors":[{"field":...,"message":...}]}
+  // `errors` only when the error has field errors; `Retry-After` when it has retry_after.
+  static Response problem(const Error& error, const Request& request);
+  // The same for statuses that have no ErrorCode (405, 408, 428, 431, 501, ...).
+  static Response problem(int status, std::string_view type_slug, std::string_view detail,
+                          const Request& request);
+};
+
+// The reason phrase of a status code ("Not Found"); "Unknown" for codes it does not know.
+std::string_view reason_phrase(int status);
+
+}  // namespace atelier::http
