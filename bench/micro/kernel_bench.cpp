@@ -60,7 +60,9 @@ BENCHMARK(BM_UuidV7);
 
 void BM_AccessLogLine(benchmark::State& state) {
   const int devnull = ::open("/dev/null", 1);
-  atelier::log::init({.min_level = atelier::log::Level::kInfo, .fd = devnull, .async = true,
+  atelier::log::init({.min_level = atelier::log::Level::kInfo,
+                      .fd = devnull,
+                      .async = true,
                       .max_buffered_bytes = 64u << 20});
   atelier::log::RequestScope scope("0190f5e2-7a4b-7c3d-8e9f-0123456789ab",
                                    "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");

@@ -98,8 +98,8 @@ void DbIdempotencyStore::complete(const std::string& key, const http::Response& 
     headers.push_back(boost::json::array{boost::json::string(name), boost::json::string(value)});
   }
   auto done = db_.transact([&](db::Transaction& tx) -> Result<void> {
-    auto r = tx.execute(kComplete, key, response.status, boost::json::serialize(headers),
-                        response.body);
+    auto r =
+        tx.execute(kComplete, key, response.status, boost::json::serialize(headers), response.body);
     if (!r) {
       return std::move(r).error();
     }

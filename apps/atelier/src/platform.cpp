@@ -94,13 +94,12 @@ struct Platform::Impl {
     }
     http::add_health_routes(router, std::move(checks));
     http::add_metrics_route(router);
-    router.add(
-        http::Method::kGet, "/api/v1/version",
-        [](http::Request&) {
-          return http::Response::json(200, std::string(R"({"name":"atelier","version":")") +
-                                               std::string(kVersion) + "\"}");
-        },
-        {.blocking = false, .name = "version"});
+    router.add(http::Method::kGet, "/api/v1/version",
+               [](http::Request&) {
+                 return http::Response::json(200, std::string(R"({"name":"atelier","version":")") +
+                                                      std::string(kVersion) + "\"}");
+               },
+               {.blocking = false, .name = "version"});
     for (auto& s : services) {
       ServiceContext context{config, *s.db, *bus, *s.relay, router};
       if (auto r = s.module->install(context); !r) {
@@ -111,13 +110,12 @@ struct Platform::Impl {
       router.add(http::Method::kGet, "/{*path}", http::static_files(config.web_root, true),
                  {.blocking = true, .name = "web"});
     } else {
-      router.add(
-          http::Method::kGet, "/",
-          [](http::Request&) {
-            return http::Response::text(200, std::string(kLandingPage),
-                                        "text/html; charset=utf-8");
-          },
-          {.blocking = false, .name = "landing"});
+      router.add(http::Method::kGet, "/",
+                 [](http::Request&) {
+                   return http::Response::text(200, std::string(kLandingPage),
+                                               "text/html; charset=utf-8");
+                 },
+                 {.blocking = false, .name = "landing"});
     }
     return router;
   }
@@ -125,7 +123,9 @@ struct Platform::Impl {
 
 Platform::Platform(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-Platform::~Platform() { stop(); }
+Platform::~Platform() {
+  stop();
+}
 
 Result<std::unique_ptr<Platform>> Platform::open(const Config& config) {
   auto impl = std::make_unique<Impl>();
@@ -140,8 +140,8 @@ Result<std::unique_ptr<Platform>> Platform::open(const Config& config) {
       for (const auto& m : known_services()) {
         list += (list.empty() ? "" : ", ") + m.name;
       }
-      return Error::invalid("services: unknown service '" + name + "' (known: " +
-                            (list.empty() ? std::string("none yet") : list) + ")");
+      return Error::invalid("services: unknown service '" + name +
+                            "' (known: " + (list.empty() ? std::string("none yet") : list) + ")");
     }
   }
   if (config.database == DatabaseKind::kSqlite) {
@@ -170,14 +170,16 @@ Result<std::unique_ptr<Platform>> Platform::open(const Config& config) {
     ServiceRuntime s;
     s.module = &m;
     s.db = std::move(db).value();
-    s.relay = std::make_unique<events::Relay>(*s.db, *impl->bus,
-                                              events::RelayOptions{.service = m.name});
+    s.relay =
+        std::make_unique<events::Relay>(*s.db, *impl->bus, events::RelayOptions{.service = m.name});
     impl->services.push_back(std::move(s));
   }
   return std::unique_ptr<Platform>(new Platform(std::move(impl)));
 }
 
-Result<void> Platform::migrate() { return impl_->migrate_all(); }
+Result<void> Platform::migrate() {
+  return impl_->migrate_all();
+}
 
 Result<void> Platform::start() {
   auto& p = *impl_;
@@ -191,8 +193,8 @@ Result<void> Platform::start() {
   }
   p.http_metrics = std::make_unique<http::HttpMetrics>(*router);
   std::vector<http::Middleware> chain = {
-      http::request_context(),        http::access_log(p.config.access_log),
-      p.http_metrics->middleware(),   http::security_headers(),
+      http::request_context(),           http::access_log(p.config.access_log),
+      p.http_metrics->middleware(),      http::security_headers(),
       http::cors(p.config.cors_origins), http::idempotency(*p.idempotency),
   };
   p.server = std::make_unique<http::Server>(http::ServerOptions::from(p.config),
@@ -213,7 +215,9 @@ Result<void> Platform::start() {
   return {};
 }
 
-uint16_t Platform::port() const { return impl_->server ? impl_->server->port() : 0; }
+uint16_t Platform::port() const {
+  return impl_->server ? impl_->server->port() : 0;
+}
 
 std::string Platform::url() const {
   const std::string& host = impl_->config.listen_host;

@@ -17,10 +17,10 @@ namespace atelier::app {
 // What a service is given when the process starts it.
 struct ServiceContext {
   const Config& config;
-  db::Database& db;         // the service's own database (file or schema)
-  events::Bus& bus;         // subscribe here, before the bus starts
-  events::Relay& relay;     // notify() after committing events, to publish them at once
-  http::Router& router;     // add the service's routes here
+  db::Database& db;      // the service's own database (file or schema)
+  events::Bus& bus;      // subscribe here, before the bus starts
+  events::Relay& relay;  // notify() after committing events, to publish them at once
+  http::Router& router;  // add the service's routes here
 };
 
 struct ServiceModule {

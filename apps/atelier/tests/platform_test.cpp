@@ -191,8 +191,8 @@ TEST(AtelierBinary, UnknownCommandsAndOptionsPrintUsage) {
 
 TEST(AtelierBinary, MigrateThenServeAndStopOnSigterm) {
   const auto dir = temp_dir();
-  const std::string env = "ATELIER_DATA_DIR=" + (dir / "data").string() + " ATELIER_WEB_ROOT=" +
-                          (dir / "web").string() + " ";
+  const std::string env = "ATELIER_DATA_DIR=" + (dir / "data").string() +
+                          " ATELIER_WEB_ROOT=" + (dir / "web").string() + " ";
   auto migrated = run_binary(env + ATELIER_BINARY + " migrate");
   ASSERT_EQ(migrated.exit_code, 0) << migrated.out;
   EXPECT_NE(migrated.out.find("migrate.done"), std::string::npos);

@@ -105,9 +105,8 @@ class Sink {
       cv_.wait(lock, [&] { return !pending_.empty() || stopping_; });
       // Let a batch gather before writing: waking per line costs a context switch per request
       // under load, which preempts the I/O threads. Flush and stop skip the wait.
-      cv_.wait_for(lock, kBatchWindow, [&] {
-        return pending_.size() >= kBatchBytes || flush_requested_ || stopping_;
-      });
+      cv_.wait_for(lock, kBatchWindow,
+                   [&] { return pending_.size() >= kBatchBytes || flush_requested_ || stopping_; });
       flush_requested_ = false;
       if (pending_.empty() && stopping_) {
         break;

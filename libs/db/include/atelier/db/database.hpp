@@ -29,16 +29,36 @@ using Bytes = std::vector<uint8_t>;
 // A parameter or a column value. Booleans go in as integers 0/1 (portable across both engines).
 using Value = std::variant<std::nullptr_t, int64_t, double, std::string, Bytes>;
 
-inline Value to_value(std::nullptr_t) { return nullptr; }
-inline Value to_value(bool v) { return int64_t{v ? 1 : 0}; }
-inline Value to_value(int v) { return int64_t{v}; }
-inline Value to_value(unsigned v) { return int64_t{v}; }
-inline Value to_value(int64_t v) { return v; }
-inline Value to_value(double v) { return v; }
-inline Value to_value(std::string v) { return v; }
-inline Value to_value(std::string_view v) { return std::string(v); }
-inline Value to_value(const char* v) { return std::string(v); }
-inline Value to_value(Bytes v) { return v; }
+inline Value to_value(std::nullptr_t) {
+  return nullptr;
+}
+inline Value to_value(bool v) {
+  return int64_t{v ? 1 : 0};
+}
+inline Value to_value(int v) {
+  return int64_t{v};
+}
+inline Value to_value(unsigned v) {
+  return int64_t{v};
+}
+inline Value to_value(int64_t v) {
+  return v;
+}
+inline Value to_value(double v) {
+  return v;
+}
+inline Value to_value(std::string v) {
+  return v;
+}
+inline Value to_value(std::string_view v) {
+  return std::string(v);
+}
+inline Value to_value(const char* v) {
+  return std::string(v);
+}
+inline Value to_value(Bytes v) {
+  return v;
+}
 template <class T>
 Value to_value(const std::optional<T>& v) {
   return v ? to_value(*v) : Value(nullptr);

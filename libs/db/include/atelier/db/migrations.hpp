@@ -13,8 +13,8 @@
 namespace atelier::db {
 
 struct Migration {
-  int version = 0;       // from the NNNN_ prefix
-  std::string name;      // file name, e.g. 0001_outbox.sql or 0002_rls.pg.sql
+  int version = 0;   // from the NNNN_ prefix
+  std::string name;  // file name, e.g. 0001_outbox.sql or 0002_rls.pg.sql
   std::string sql;
   std::string checksum;  // SHA-256 of sql, hex
 };
