@@ -86,8 +86,7 @@ http::IdempotencyStore::Claim DbIdempotencyStore::claim(const std::string& key,
     // Without the store the request cannot be made safe to repeat: say so rather than risk a
     // double write.
     log::error("idempotency.store_failed").field("error", claim.error().message);
-    Claim refused{Outcome::kInFlight, {}};
-    return refused;
+    return Claim{Outcome::kUnavailable, {}};
   }
   return std::move(claim).value();
 }

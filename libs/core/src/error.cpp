@@ -20,6 +20,8 @@ int http_status(ErrorCode code) {
       return 410;
     case ErrorCode::kPreconditionFailed:
       return 412;
+    case ErrorCode::kPreconditionRequired:
+      return 428;
     case ErrorCode::kPayloadTooLarge:
       return 413;
     case ErrorCode::kTooManyRequests:
@@ -52,6 +54,8 @@ std::string_view slug(ErrorCode code) {
       return "gone";
     case ErrorCode::kPreconditionFailed:
       return "precondition-failed";
+    case ErrorCode::kPreconditionRequired:
+      return "precondition-required";
     case ErrorCode::kPayloadTooLarge:
       return "payload-too-large";
     case ErrorCode::kTooManyRequests:

@@ -66,7 +66,7 @@ std::string etag_for_version(int64_t version) {
 Result<void> check_if_match(const Request& request, std::string_view current_etag, bool required) {
   if (!request.headers.contains("If-Match")) {
     if (required) {
-      return Error{ErrorCode::kPreconditionFailed,
+      return Error{ErrorCode::kPreconditionRequired,
                    "If-Match is required: send the ETag of the version you are changing.",
                    {},
                    {}};

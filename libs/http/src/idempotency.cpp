@@ -146,6 +146,12 @@ Middleware idempotency(IdempotencyStore& store) {
         return Response::problem(
             Error::invalid("This Idempotency-Key was already used with a different request."),
             request);
+      case IdempotencyStore::Outcome::kUnavailable: {
+        Error error = Error::unavailable(
+            "Idempotency-Key requests cannot be checked right now; retry shortly.");
+        error.retry_after = std::chrono::seconds(1);
+        return Response::problem(error, request);
+      }
       case IdempotencyStore::Outcome::kProceed:
         break;
     }

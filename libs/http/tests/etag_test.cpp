@@ -42,7 +42,8 @@ TEST(Etag, MissingIfMatchIsFineUnlessRequired) {
   EXPECT_TRUE(check_if_match(request, "\"v1\"", false).ok());
   const auto result = check_if_match(request, "\"v1\"", true);
   ASSERT_FALSE(result.ok());
-  EXPECT_EQ(result.error().code, ErrorCode::kPreconditionFailed);
+  EXPECT_EQ(result.error().code, ErrorCode::kPreconditionRequired);
+  EXPECT_EQ(http_status(result.error().code), 428);
   EXPECT_NE(result.error().message.find("If-Match is required"), std::string::npos);
 }
 

@@ -12,19 +12,20 @@
 namespace atelier {
 
 enum class ErrorCode {
-  kBadRequest,          // malformed input: 400
-  kInvalid,             // well-formed but failing validation: 422
-  kUnauthenticated,     // 401
-  kForbidden,           // 403
-  kNotFound,            // 404
-  kConflict,            // 409
-  kGone,                // 410
-  kPreconditionFailed,  // 412
-  kPayloadTooLarge,     // 413
-  kTooManyRequests,     // 429
-  kUnavailable,         // 503
-  kTimeout,             // 504 for an upstream, 408 for a client that is too slow
-  kInternal,            // 500: a bug or a broken dependency, never bad input
+  kBadRequest,            // malformed input: 400
+  kInvalid,               // well-formed but failing validation: 422
+  kUnauthenticated,       // 401
+  kForbidden,             // 403
+  kNotFound,              // 404
+  kConflict,              // 409
+  kGone,                  // 410
+  kPreconditionFailed,    // 412
+  kPreconditionRequired,  // 428: a conditional request (If-Match) was required
+  kPayloadTooLarge,       // 413
+  kTooManyRequests,       // 429
+  kUnavailable,           // 503
+  kTimeout,               // 504 for an upstream, 408 for a client that is too slow
+  kInternal,              // 500: a bug or a broken dependency, never bad input
 };
 
 // The HTTP status an error code maps to, and a short stable slug used in problem+json `type`.

@@ -16,9 +16,8 @@ namespace atelier::http {
 std::string etag_for_version(int64_t version);
 
 // Checks If-Match against the resource's current ETag (empty when the resource does not exist).
-// Missing header: fine unless `required`, then an Error meaning 428 Precondition Required. Core's
-// ErrorCode has no 428 yet, so it is kPreconditionFailed (412) with a message saying the header is
-// required. Mismatch (strong comparison; `*` matches any existing resource): kPreconditionFailed.
+// Missing header: fine unless `required`, then kPreconditionRequired (428). Mismatch (strong
+// comparison; `*` matches any existing resource): kPreconditionFailed (412).
 Result<void> check_if_match(const Request& request, std::string_view current_etag, bool required);
 
 // True when If-None-Match matches `etag` (weak comparison, or `*`): answer 304 Not Modified.

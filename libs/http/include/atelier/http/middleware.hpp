@@ -95,10 +95,11 @@ Middleware cors(std::vector<std::string> origins);
 class IdempotencyStore {
  public:
   enum class Outcome {
-    kProceed,   // first time: run the request, then call complete() or release()
-    kReplay,    // done before: `response` holds the stored answer
-    kInFlight,  // the first request with this key is still running
-    kMismatch,  // the key was used with a different request
+    kProceed,      // first time: run the request, then call complete() or release()
+    kReplay,       // done before: `response` holds the stored answer
+    kInFlight,     // the first request with this key is still running
+    kMismatch,     // the key was used with a different request
+    kUnavailable,  // the store could not be reached: refuse rather than risk a double write
   };
   struct Claim {
     Outcome outcome = Outcome::kProceed;
