@@ -1,7 +1,7 @@
 # Atelier: `make run` to try it, `make test` to check it. Both install what they need first.
 BUILD ?= build
 JOBS ?= $(shell nproc)
-CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATELIER_TESTS=ON -DATELIER_BENCH=ON -DATELIER_WERROR=ON
 
 .PHONY: all deps build test run bench format format-check clean
 

@@ -12,6 +12,7 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk nginx-light curl
   python3
+  john-data  # /usr/share/john/password.lst: common passwords refused by libs/auth's policy
 )
 
 missing=()
