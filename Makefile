@@ -3,15 +3,17 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATELIER_TESTS=ON -DATELIER_BENCH=ON -DATELIER_WERROR=ON
 
-.PHONY: all deps build test run bench format format-check clean
+.PHONY: all deps configure build test run bench format format-check clean
 
 all: build
 
 deps:
 	@scripts/deps.sh
 
-build: deps
+configure: deps
 	@cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) >/dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 format:
@@ -25,7 +27,8 @@ test: build format-check
 	@scripts/with-postgres ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 300
 
 # The platform on the embedded default (SQLite under ./data), in the foreground.
-run: build
+run: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target atelier
 	@scripts/run.sh $(BUILD)
 
 bench: build
