@@ -37,6 +37,19 @@ struct ServiceRuntime {
   const ServiceModule* module = nullptr;
   std::unique_ptr<db::Database> db;
   std::unique_ptr<events::Relay> relay;
+  std::shared_ptr<void> handle;  // the running service's objects
+};
+
+// Used when no process-local service verifies credentials: every protected route is refused
+// rather than left open.
+class NoAuthenticator final : public http::Authenticator {
+ public:
+  Result<Principal> authenticate(std::string_view) override {
+    return Error{ErrorCode::kUnauthenticated,
+                 "No identity service runs in this process, so no credentials can be checked.",
+                 {},
+                 {}};
+  }
 };
 
 }  // namespace
@@ -49,6 +62,8 @@ struct Platform::Impl {
   std::unique_ptr<DbIdempotencyStore> idempotency;
   std::unique_ptr<http::HttpMetrics> http_metrics;
   std::unique_ptr<http::Server> server;
+  http::Authenticator* authenticator = nullptr;
+  NoAuthenticator no_authenticator;
   bool started = false;
 
   // Every (database, component, migrations) triple the selected services need.
@@ -94,28 +109,31 @@ struct Platform::Impl {
     }
     http::add_health_routes(router, std::move(checks));
     http::add_metrics_route(router);
-    router.add(http::Method::kGet, "/api/v1/version",
-               [](http::Request&) {
-                 return http::Response::json(200, std::string(R"({"name":"atelier","version":")") +
-                                                      std::string(kVersion) + "\"}");
-               },
-               {.blocking = false, .name = "version"});
+    router.add(
+        http::Method::kGet, "/api/v1/version",
+        [](http::Request&) {
+          return http::Response::json(
+              200, std::string(R"({"name":"atelier","version":")") + std::string(kVersion) + "\"}");
+        },
+        http::RouteOptions{.blocking = false, .name = "version", .anonymous = true});
     for (auto& s : services) {
-      ServiceContext context{config, *s.db, *bus, *s.relay, router};
-      if (auto r = s.module->install(context); !r) {
-        return Error::internal("service " + s.module->name + ": " + r.error().message);
+      ServiceContext context{config, *s.db, *bus, *s.relay, router, authenticator};
+      auto handle = s.module->install(context);
+      if (!handle) {
+        return Error::internal("service " + s.module->name + ": " + handle.error().message);
       }
+      s.handle = std::move(handle).value();
     }
     if (std::filesystem::exists(config.web_root / "index.html")) {
       router.add(http::Method::kGet, "/{*path}", http::static_files(config.web_root, true),
-                 {.blocking = true, .name = "web"});
+                 http::RouteOptions{.blocking = true, .name = "web", .anonymous = true});
     } else {
-      router.add(http::Method::kGet, "/",
-                 [](http::Request&) {
-                   return http::Response::text(200, std::string(kLandingPage),
-                                               "text/html; charset=utf-8");
-                 },
-                 {.blocking = false, .name = "landing"});
+      router.add(
+          http::Method::kGet, "/",
+          [](http::Request&) {
+            return http::Response::text(200, std::string(kLandingPage), "text/html; charset=utf-8");
+          },
+          http::RouteOptions::non_blocking("landing"));
     }
     return router;
   }
@@ -193,9 +211,14 @@ Result<void> Platform::start() {
   }
   p.http_metrics = std::make_unique<http::HttpMetrics>(*router);
   std::vector<http::Middleware> chain = {
-      http::request_context(),           http::access_log(p.config.access_log),
-      p.http_metrics->middleware(),      http::security_headers(),
-      http::cors(p.config.cors_origins), http::idempotency(*p.idempotency),
+      http::request_context(),
+      http::access_log(p.config.access_log),
+      p.http_metrics->middleware(),
+      http::security_headers(),
+      http::cors(p.config.cors_origins),
+      http::authenticate(*router,
+                         p.authenticator != nullptr ? *p.authenticator : p.no_authenticator),
+      http::idempotency(*p.idempotency),
   };
   p.server = std::make_unique<http::Server>(http::ServerOptions::from(p.config),
                                             std::move(router).value(), std::move(chain));

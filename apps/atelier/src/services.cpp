@@ -1,10 +1,25 @@
 #include "services.hpp"
 
+#include "adapters/routes.hpp"
+
+std::vector<atelier::db::MigrationFile> atelier_identity_migrations();  // generated
+
 namespace atelier::app {
 
 const std::vector<ServiceModule>& known_services() {
-  // The bounded contexts (identity, projects, tasks, documents, ...) register here as they land.
-  static const std::vector<ServiceModule> services;
+  static const std::vector<ServiceModule> services = {
+      {"identity", atelier_identity_migrations,
+       [](ServiceContext& context) -> Result<std::shared_ptr<void>> {
+         auto service = identity::IdentityService::create(context.config, context.db,
+                                                          identity::IdentityService::Options{});
+         if (!service) {
+           return std::move(service).error();
+         }
+         (*service)->add_routes(context.router);
+         context.authenticator = &(*service)->authenticator();
+         return std::shared_ptr<void>(std::move(service).value());
+       }},
+  };
   return services;
 }
 

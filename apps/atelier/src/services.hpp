@@ -10,6 +10,7 @@
 #include "atelier/db/migrations.hpp"
 #include "atelier/events/bus.hpp"
 #include "atelier/events/outbox.hpp"
+#include "atelier/http/middleware.hpp"
 #include "atelier/http/router.hpp"
 
 namespace atelier::app {
@@ -21,12 +22,15 @@ struct ServiceContext {
   events::Bus& bus;      // subscribe here, before the bus starts
   events::Relay& relay;  // notify() after committing events, to publish them at once
   http::Router& router;  // add the service's routes here
+  // The service that verifies credentials (identity) sets this; the gateway uses it.
+  http::Authenticator*& authenticator;
 };
 
 struct ServiceModule {
   std::string name;
   std::function<std::vector<db::MigrationFile>()> migrations;
-  std::function<Result<void>(ServiceContext&)> install;
+  // Starts the service; the handle keeps its objects alive until the process stops.
+  std::function<Result<std::shared_ptr<void>>(ServiceContext&)> install;
 };
 
 // Every service compiled into this binary.

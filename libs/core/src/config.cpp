@@ -208,6 +208,17 @@ const std::vector<KeySpec>& key_specs() {
          c.cors_origins = split_list(v);
          return std::nullopt;
        }},
+      {"public_url", "the URL people reach Atelier at, e.g. https://atelier.example.com",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         if (!v.empty() && v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0) {
+           return "expected an http:// or https:// URL, got '" + std::string(v) + "'";
+         }
+         c.public_url = std::string(v);
+         while (!c.public_url.empty() && c.public_url.back() == '/') {
+           c.public_url.pop_back();
+         }
+         return std::nullopt;
+       }},
       {"log_level", "debug, info, warn or error",
        [](Config& c, std::string_view v) -> std::optional<std::string> {
          if (!log::parse_level(v, c.log_level)) {
@@ -239,6 +250,15 @@ std::string env_name(std::string_view key) {
 }
 
 }  // namespace
+
+std::string Config::issuer() const {
+  if (!public_url.empty()) {
+    return public_url;
+  }
+  const bool v6 = listen_host.find(':') != std::string::npos;
+  return "http://" + (v6 ? "[" + listen_host + "]" : listen_host) + ":" +
+         std::to_string(listen_port);
+}
 
 bool Config::runs_service(std::string_view name) const {
   return services.empty() || std::find(services.begin(), services.end(), name) != services.end();

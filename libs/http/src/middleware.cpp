@@ -262,3 +262,43 @@ Middleware cors(std::vector<std::string> origins) {
 }
 
 }  // namespace atelier::http
+
+namespace atelier::http {
+
+Middleware authenticate(const Router& router, Authenticator& authenticator) {
+  // Laid out once by route id, so the check per request is an index.
+  std::vector<bool> anonymous(router.routes().size(), false);
+  for (const auto& route : router.routes()) {
+    anonymous[static_cast<size_t>(route.id)] = route.options.anonymous;
+  }
+  return [anonymous = std::move(anonymous), &authenticator](Request& request,
+                                                            const Next& next) -> Response {
+    const bool under_api = request.path.rfind("/api/", 0) == 0;
+    const bool open =
+        request.route_id < 0 || !under_api || anonymous[static_cast<size_t>(request.route_id)];
+    const std::string_view authorization = request.header("Authorization");
+    if (authorization.empty()) {
+      if (open) {
+        return next(request);
+      }
+      Response refused = Response::problem(
+          Error{ErrorCode::kUnauthenticated,
+                "This endpoint needs credentials: send 'Authorization: Bearer <access token>'.",
+                {},
+                {}},
+          request);
+      refused.headers.set("WWW-Authenticate", "Bearer realm=\"atelier\"");
+      return refused;
+    }
+    auto principal = authenticator.authenticate(authorization);
+    if (!principal) {
+      Response refused = Response::problem(principal.error(), request);
+      refused.headers.set("WWW-Authenticate", "Bearer realm=\"atelier\", error=\"invalid_token\"");
+      return refused;
+    }
+    request.principal = std::move(principal).value();
+    return next(request);
+  };
+}
+
+}  // namespace atelier::http

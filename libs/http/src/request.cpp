@@ -228,6 +228,7 @@ void Request::clear() {
   request_id.clear();
   traceparent.clear();
   remote_address.clear();
+  principal.reset();
 }
 
 }  // namespace atelier::http

@@ -46,6 +46,10 @@ struct Config {
   // Web
   std::filesystem::path web_root = "web/dist";
   std::vector<std::string> cors_origins;  // "*" allows any origin
+  // The address people and clients reach this platform at (the token issuer, links in emails).
+  // Empty: http://<listen>.
+  std::string public_url;
+  std::string issuer() const;
 
   // Logging
   log::Level log_level = log::Level::kInfo;

@@ -87,6 +87,22 @@ Middleware security_headers();
 // and Vary: Origin to their other responses. Requests from other origins pass through untouched.
 Middleware cors(std::vector<std::string> origins);
 
+// Verifies the credentials of a request: a bearer access token or an API key, whatever the
+// identity service issued. Implemented by the identity service (in-process) or by a client of it.
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  // `authorization` is the Authorization header as sent ("Bearer eyJ...", "ApiKey atk_...").
+  // kUnauthenticated with a reason when the credentials are missing, malformed, expired or revoked.
+  virtual Result<Principal> authenticate(std::string_view authorization) = 0;
+};
+
+// Requires credentials on every route under /api/ except those added with RouteOptions::anonymous:
+// 401 problem+json with a `WWW-Authenticate: Bearer` challenge when they are missing or invalid,
+// otherwise request.principal is set for the handler. Credentials sent to an anonymous route are
+// verified too (a bad token is never silently ignored). Outside /api/ nothing is required.
+Middleware authenticate(const Router& router, Authenticator& authenticator);
+
 // --- Idempotency-Key ---------------------------------------------------------------------
 
 // Remembers responses to POST requests that carry an Idempotency-Key, so a client's retry gets

@@ -11,6 +11,8 @@
 #include <utility>
 #include <vector>
 
+#include "atelier/core/principal.hpp"
+
 namespace atelier::http {
 
 enum class Method { kGet, kHead, kPost, kPut, kPatch, kDelete, kOptions, kOther };
@@ -94,7 +96,9 @@ struct Request {
   PathParams params;
   std::string request_id;
   std::string traceparent;
-  std::string remote_address;  // "ip:port" of the peer
+  std::string remote_address;
+  // Who is calling, once http::authenticate has verified their credentials.
+  std::optional<Principal> principal;  // "ip:port" of the peer
 
   std::string_view header(std::string_view name) const { return headers.get(name); }
   // A path parameter of the matched route ("" when the route has none by that name).

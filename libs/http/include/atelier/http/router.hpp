@@ -23,10 +23,22 @@ struct RouteOptions {
   // or a file). false: they run on the I/O thread, for handlers that only compute a small answer.
   bool blocking = true;
   std::string name;  // optional label for logs
+  // Routes under /api/ need credentials (see http::authenticate) unless this is set: sign-up,
+  // log-in, token endpoints.
+  bool anonymous = false;
 
   // Shorthand for {.blocking = false}, which GCC 12 flags under -Wmissing-field-initializers.
   static RouteOptions non_blocking(std::string route_name = {}) {
-    return RouteOptions{false, std::move(route_name)};
+    RouteOptions options;
+    options.blocking = false;
+    options.name = std::move(route_name);
+    return options;
+  }
+  static RouteOptions public_route(std::string route_name = {}) {
+    RouteOptions options;
+    options.anonymous = true;
+    options.name = std::move(route_name);
+    return options;
   }
 };
 

@@ -1,0 +1,37 @@
+// Reading JSON request bodies with clear errors: a malformed body is 400, a missing or mistyped
+// field is collected into the 422's per-field errors rather than failing at the first one.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "atelier/core/error.hpp"
+#include "atelier/http/request.hpp"
+
+namespace atelier::http {
+
+// The body as a JSON object; kBadRequest when it is empty, not JSON, or not an object.
+Result<boost::json::object> json_object_body(const Request& request);
+
+class FieldReader {
+ public:
+  explicit FieldReader(const boost::json::object& object) : object_(object) {}
+
+  // A string field; records an error when required and missing, or when not a string, or when
+  // longer than max_bytes.
+  std::string string(std::string_view name, bool required = true, size_t max_bytes = 4096);
+  std::optional<int64_t> integer(std::string_view name, bool required = true);
+
+  bool ok() const { return errors_.empty(); }
+  // kInvalid (422) listing every bad field.
+  Error error(std::string message = "Some fields are missing or invalid.") const;
+
+ private:
+  const boost::json::object& object_;
+  std::vector<FieldError> errors_;
+};
+
+}  // namespace atelier::http

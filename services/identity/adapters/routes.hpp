@@ -1,0 +1,40 @@
+// The identity service's HTTP API, and the service object the platform starts.
+#pragma once
+
+#include <memory>
+
+#include "app/accounts.hpp"
+#include "atelier/core/config.hpp"
+#include "atelier/http/middleware.hpp"
+#include "atelier/http/router.hpp"
+
+namespace atelier::identity {
+
+// Everything the identity service runs, kept alive together for the life of the process.
+class IdentityService {
+ public:
+  struct Options {
+    const Clock* clock = &SystemClock::instance();
+    auth::PasswordHashParams hashing = auth::PasswordHashParams::interactive();
+    app::ThrottleSettings throttle;
+    std::filesystem::path common_passwords = "/usr/share/john/password.lst";
+  };
+
+  static Result<std::unique_ptr<IdentityService>> create(const Config& config, db::Database& db,
+                                                         Options options);
+  ~IdentityService();
+
+  // Adds every route of the service (the table of contents of its API is in routes.cpp).
+  void add_routes(http::Router& router);
+  // Verifies bearer access tokens for the gateway.
+  http::Authenticator& authenticator();
+  app::Accounts& accounts();
+
+  struct State;
+
+ private:
+  explicit IdentityService(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace atelier::identity

@@ -1,0 +1,228 @@
+#include "adapters/sql_store.hpp"
+
+namespace atelier::identity::adapters {
+
+namespace {
+
+constexpr std::string_view kInsertUser =
+    "INSERT INTO users (id, email, name, password_hash, locale, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $6)";
+constexpr std::string_view kUserColumns =
+    "SELECT id, email, name, password_hash, locale, created_at FROM users ";
+constexpr std::string_view kInsertOrg =
+    "INSERT INTO orgs (id, org_id, name, created_by, created_at) VALUES ($1, $1, $2, $3, $4)";
+constexpr std::string_view kInsertMembership =
+    "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)";
+constexpr std::string_view kMembershipsOf =
+    "SELECT m.org_id, o.name, m.role FROM memberships m JOIN orgs o ON o.id = m.org_id "
+    "WHERE m.user_id = $1 ORDER BY m.created_at, m.org_id";
+constexpr std::string_view kInsertRefresh =
+    "INSERT INTO refresh_tokens (id, org_id, user_id, family_id, token_hash, created_at, "
+    "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+constexpr std::string_view kFindRefresh =
+    "SELECT id, org_id, user_id, family_id, token_hash, created_at, expires_at, used_at, "
+    "revoked_at FROM refresh_tokens WHERE token_hash = $1";
+constexpr std::string_view kUseRefresh =
+    "UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL";
+constexpr std::string_view kRevokeFamily =
+    "UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL";
+constexpr std::string_view kSigningKeys =
+    "SELECT kid, private_pem, created_at, not_after FROM signing_keys ORDER BY created_at, kid";
+constexpr std::string_view kInsertSigningKey =
+    "INSERT INTO signing_keys (kid, private_pem, created_at) VALUES ($1, $2, $3)";
+constexpr std::string_view kThrottle =
+    "SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1";
+constexpr std::string_view kSaveThrottle =
+    "INSERT INTO login_throttle (key, failures, window_start, locked_until) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET failures = $2, window_start = $3, "
+    "locked_until = $4";
+constexpr std::string_view kClearThrottle = "DELETE FROM login_throttle WHERE key = $1";
+constexpr std::string_view kAppendAudit =
+    "INSERT INTO audit_log (id, org_id, actor, action, target, ip, detail, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+constexpr std::string_view kAuditPage =
+    "SELECT id, org_id, actor, action, target, ip, detail, created_at FROM audit_log "
+    "WHERE org_id = $1 AND (CAST($2 AS TEXT) = '' OR id < CAST($2 AS TEXT)) "
+    "ORDER BY id DESC LIMIT $3";
+
+// Stored times are RFC 3339 text written by this service; anything else is a corrupt row.
+TimePoint time_of(const db::Row& row, size_t i) {
+  auto t = parse_rfc3339(row.get_text(i));
+  if (!t) {
+    throw std::logic_error("identity: unreadable time in column " + std::to_string(i));
+  }
+  return *t;
+}
+
+std::optional<TimePoint> opt_time_of(const db::Row& row, size_t i) {
+  if (row.is_null(i)) {
+    return std::nullopt;
+  }
+  return time_of(row, i);
+}
+
+std::optional<std::string> opt_text(const std::optional<TimePoint>& t) {
+  return t ? std::optional<std::string>(format_rfc3339(*t)) : std::nullopt;
+}
+
+template <class... Args>
+Result<void> exec(db::Transaction& tx, std::string_view sql, const Args&... args) {
+  auto r = tx.execute(sql, args...);
+  if (!r) {
+    return std::move(r).error();
+  }
+  return {};
+}
+
+app::User user_of(const db::Row& row) {
+  return app::User{row.get_text(0), row.get_text(1), row.get_text(2),
+                   row.get_text(3), row.get_text(4), time_of(row, 5)};
+}
+
+Result<std::optional<app::User>> one_user(Result<db::Rows> rows) {
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  if (rows->empty()) {
+    return std::optional<app::User>();
+  }
+  return std::optional<app::User>(user_of((*rows)[0]));
+}
+
+}  // namespace
+
+Result<void> SqlIdentityStore::insert_user(Tx& tx, const app::User& u) {
+  return exec(tx, kInsertUser, u.id, u.email, u.name, u.password_hash, u.locale,
+              format_rfc3339(u.created_at));
+}
+
+Result<std::optional<app::User>> SqlIdentityStore::find_user_by_email(Tx& tx,
+                                                                      const std::string& email) {
+  return one_user(tx.query(std::string(kUserColumns) + "WHERE email = $1", email));
+}
+
+Result<std::optional<app::User>> SqlIdentityStore::find_user(Tx& tx, const std::string& id) {
+  return one_user(tx.query(std::string(kUserColumns) + "WHERE id = $1", id));
+}
+
+Result<void> SqlIdentityStore::insert_org(Tx& tx, const std::string& id, const std::string& name,
+                                          const std::string& created_by, TimePoint at) {
+  return exec(tx, kInsertOrg, id, name, created_by, format_rfc3339(at));
+}
+
+Result<void> SqlIdentityStore::insert_membership(Tx& tx, const std::string& org_id,
+                                                 const std::string& user_id, domain::OrgRole role,
+                                                 TimePoint at) {
+  return exec(tx, kInsertMembership, org_id, user_id, domain::role_name(role), format_rfc3339(at));
+}
+
+Result<std::vector<app::Membership>> SqlIdentityStore::memberships_of(Tx& tx,
+                                                                      const std::string& user_id) {
+  auto rows = tx.query(kMembershipsOf, user_id);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  std::vector<app::Membership> out;
+  for (const auto& row : *rows) {
+    const auto role = domain::parse_role(row.get_text(2));
+    if (!role) {
+      return Error::internal("identity: unknown role in memberships: " + row.get_text(2));
+    }
+    out.push_back({row.get_text(0), row.get_text(1), *role});
+  }
+  return out;
+}
+
+Result<void> SqlIdentityStore::insert_refresh_token(Tx& tx, const app::RefreshToken& t) {
+  return exec(tx, kInsertRefresh, t.id, t.org_id, t.user_id, t.family_id, t.token_hash,
+              format_rfc3339(t.created_at), format_rfc3339(t.expires_at));
+}
+
+Result<std::optional<app::RefreshToken>> SqlIdentityStore::find_refresh_token(
+    Tx& tx, const std::string& hash) {
+  auto rows = tx.query(kFindRefresh, hash);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  if (rows->empty()) {
+    return std::optional<app::RefreshToken>();
+  }
+  const db::Row& r = (*rows)[0];
+  return std::optional<app::RefreshToken>(
+      app::RefreshToken{r.get_text(0), r.get_text(1), r.get_text(2), r.get_text(3), r.get_text(4),
+                        time_of(r, 5), time_of(r, 6), opt_time_of(r, 7), opt_time_of(r, 8)});
+}
+
+Result<bool> SqlIdentityStore::use_refresh_token(Tx& tx, const std::string& id, TimePoint at) {
+  auto changed = tx.execute(kUseRefresh, id, format_rfc3339(at));
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  return *changed == 1;
+}
+
+Result<int64_t> SqlIdentityStore::revoke_refresh_family(Tx& tx, const std::string& family_id,
+                                                        TimePoint at) {
+  return tx.execute(kRevokeFamily, family_id, format_rfc3339(at));
+}
+
+Result<std::vector<app::StoredSigningKey>> SqlIdentityStore::signing_keys(Tx& tx) {
+  auto rows = tx.query(kSigningKeys);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  std::vector<app::StoredSigningKey> out;
+  for (const auto& r : *rows) {
+    out.push_back({r.get_text(0), r.get_text(1), time_of(r, 2), opt_time_of(r, 3)});
+  }
+  return out;
+}
+
+Result<void> SqlIdentityStore::insert_signing_key(Tx& tx, const app::StoredSigningKey& key) {
+  return exec(tx, kInsertSigningKey, key.kid, key.private_pem, format_rfc3339(key.created_at));
+}
+
+Result<std::optional<app::Throttle>> SqlIdentityStore::throttle(Tx& tx, const std::string& key) {
+  auto rows = tx.query(kThrottle, key);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  if (rows->empty()) {
+    return std::optional<app::Throttle>();
+  }
+  const db::Row& r = (*rows)[0];
+  return std::optional<app::Throttle>(
+      app::Throttle{static_cast<int>(r.get_int(0)), time_of(r, 1), opt_time_of(r, 2)});
+}
+
+Result<void> SqlIdentityStore::save_throttle(Tx& tx, const std::string& key,
+                                             const app::Throttle& t) {
+  return exec(tx, kSaveThrottle, key, t.failures, format_rfc3339(t.window_start),
+              opt_text(t.locked_until));
+}
+
+Result<void> SqlIdentityStore::clear_throttle(Tx& tx, const std::string& key) {
+  return exec(tx, kClearThrottle, key);
+}
+
+Result<void> SqlIdentityStore::append_audit(Tx& tx, const app::AuditEntry& e) {
+  return exec(tx, kAppendAudit, e.id, e.org_id, e.actor, e.action, e.target, e.ip, e.detail,
+              format_rfc3339(e.created_at));
+}
+
+Result<std::vector<app::AuditEntry>> SqlIdentityStore::audit_page(Tx& tx, const std::string& org_id,
+                                                                  const std::string& before_id,
+                                                                  int limit) {
+  auto rows = tx.query(kAuditPage, org_id, before_id, limit);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  std::vector<app::AuditEntry> out;
+  for (const auto& r : *rows) {
+    out.push_back({r.get_text(0), r.get_text(1), r.get_text(2), r.get_text(3), r.get_text(4),
+                   r.get_text(5), r.get_text(6), time_of(r, 7)});
+  }
+  return out;
+}
+
+}  // namespace atelier::identity::adapters

@@ -1,0 +1,443 @@
+#include "app/accounts.hpp"
+
+#include "atelier/auth/secrets.hpp"
+#include "atelier/core/log.hpp"
+#include "atelier/core/uuid.hpp"
+#include "atelier/events/outbox.hpp"
+#include "domain/accounts.hpp"
+
+namespace atelier::identity::app {
+
+namespace {
+
+constexpr std::string_view kSource = "/services/identity";
+
+// Escapes a value for the small JSON payloads of events and audit details.
+std::string json_string(std::string_view s) {
+  std::string out = "\"";
+  log::append_json_escaped(out, s);
+  out += '"';
+  return out;
+}
+
+std::vector<std::string> roles_of(const Membership& m) {
+  return {std::string(domain::role_name(m.role))};
+}
+
+Error unauthenticated(std::string message) {
+  return Error{ErrorCode::kUnauthenticated, std::move(message), {}, {}};
+}
+
+}  // namespace
+
+Accounts::Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys,
+                   TokenSettings tokens, const auth::PasswordPolicy& policy, const Clock& clock,
+                   ThrottleSettings throttle, auth::PasswordHashParams hashing)
+    : db_(db),
+      store_(store),
+      keys_(keys),
+      tokens_(std::move(tokens)),
+      policy_(policy),
+      clock_(clock),
+      throttle_(throttle),
+      hashing_(hashing) {}
+
+const std::string& Accounts::decoy_hash() {
+  std::call_once(decoy_once_, [this] {
+    auto h = auth::hash_password(auth::random_token(), hashing_);
+    decoy_hash_ = h ? *h : std::string();
+  });
+  return decoy_hash_;
+}
+
+Result<void> Accounts::audit_event(db::Transaction& tx, const std::string& org_id,
+                                   const std::string& actor, std::string_view action,
+                                   const std::string& target, const std::string& ip,
+                                   const std::string& detail) {
+  return store_.append_audit(tx, AuditEntry{Uuid::v7(clock_).str(), org_id, actor,
+                                            std::string(action), target, ip, detail, clock_.now()});
+}
+
+Result<Registered> Accounts::register_account(const RegisterCommand& cmd) {
+  std::vector<FieldError> errors;
+  const auto email = domain::normalize_email(cmd.email);
+  if (!email) {
+    errors.push_back({"email", "Enter an email address such as name@example.com."});
+  }
+  const auto name = domain::normalize_name(cmd.name);
+  if (!name) {
+    errors.push_back({"name", "Enter your name (1 to 200 characters)."});
+  }
+  const auto org_name = domain::normalize_name(cmd.org_name);
+  if (!org_name) {
+    errors.push_back({"org_name", "Enter the name of your organisation (1 to 200 characters)."});
+  }
+  if (cmd.locale != "fr" && cmd.locale != "en") {
+    errors.push_back({"locale", "Choose fr or en."});
+  }
+  if (auto ok = policy_.check(cmd.password, email.value_or(""), name.value_or("")); !ok) {
+    for (const auto& f : ok.error().fields) {
+      errors.push_back(f);
+    }
+    if (ok.error().fields.empty()) {
+      errors.push_back({"password", ok.error().message});
+    }
+  }
+  if (!errors.empty()) {
+    return Error::invalid("The account could not be created: see the fields.", std::move(errors));
+  }
+  auto hash = auth::hash_password(cmd.password, hashing_);
+  if (!hash) {
+    return std::move(hash).error();
+  }
+  const TimePoint now = clock_.now();
+  User user{Uuid::v7(clock_).str(), *email, *name, *hash, cmd.locale, now};
+  const std::string org_id = Uuid::v7(clock_).str();
+
+  return db_.transact([&](db::Transaction& tx) -> Result<Registered> {
+    auto existing = store_.find_user_by_email(tx, user.email);
+    if (!existing) {
+      return std::move(existing).error();
+    }
+    if (existing->has_value()) {
+      return Error::conflict("An account already uses this email address; log in instead.");
+    }
+    for (auto step :
+         {store_.insert_user(tx, user), store_.insert_org(tx, org_id, *org_name, user.id, now),
+          store_.insert_membership(tx, org_id, user.id, domain::OrgRole::kOwner, now)}) {
+      if (!step) {
+        return std::move(step).error();
+      }
+    }
+    const std::vector<events::CloudEvent> emitted = {
+        events::CloudEvent::make(
+            std::string(kSource), "identity.UserRegistered.v1", user.id, org_id,
+            "{\"user_id\":" + json_string(user.id) + ",\"email\":" + json_string(user.email) +
+                ",\"name\":" + json_string(user.name) + ",\"locale\":" + json_string(user.locale) +
+                "}",
+            clock_),
+        events::CloudEvent::make(std::string(kSource), "identity.OrgCreated.v1", org_id, org_id,
+                                 "{\"org_id\":" + json_string(org_id) +
+                                     ",\"name\":" + json_string(*org_name) +
+                                     ",\"owner_id\":" + json_string(user.id) + "}",
+                                 clock_),
+        events::CloudEvent::make(std::string(kSource), "identity.MemberAdded.v1", user.id, org_id,
+                                 "{\"org_id\":" + json_string(org_id) + ",\"user_id\":" +
+                                     json_string(user.id) + ",\"role\":\"owner\"}",
+                                 clock_),
+    };
+    for (const auto& e : emitted) {
+      if (auto r = events::append(tx, e); !r) {
+        return std::move(r).error();
+      }
+    }
+    if (auto r = audit_event(tx, org_id, user.id, "account.registered", user.id, cmd.ip); !r) {
+      return std::move(r).error();
+    }
+    return Registered{user.id, org_id};
+  });
+}
+
+Result<TokenPair> Accounts::issue(db::Transaction& tx, const User& user,
+                                  const Membership& membership, const std::string& family_id) {
+  const TimePoint now = clock_.now();
+  auth::Claims claims;
+  claims.iss = tokens_.issuer;
+  claims.sub = user.id;
+  claims.aud = tokens_.audience;
+  claims.org = membership.org_id;
+  claims.roles = roles_of(membership);
+  claims.jti = Uuid::v7(clock_).str();
+  claims.iat = now;
+  claims.exp = now + tokens_.access_ttl;
+
+  const std::string refresh = auth::random_token();
+  RefreshToken stored{Uuid::v7(clock_).str(),
+                      membership.org_id,
+                      user.id,
+                      family_id,
+                      auth::token_hash(refresh),
+                      now,
+                      now + tokens_.refresh_ttl,
+                      std::nullopt,
+                      std::nullopt};
+  if (auto r = store_.insert_refresh_token(tx, stored); !r) {
+    return std::move(r).error();
+  }
+  return TokenPair{keys_.sign(claims), refresh, tokens_.access_ttl, membership.org_id,
+                   claims.roles};
+}
+
+Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
+  const std::string email = domain::normalize_email(cmd.email).value_or(cmd.email);
+  const std::string account_key = "account:" + email;
+  const std::string address_key = "ip:" + cmd.ip;
+  const TimePoint now = clock_.now();
+
+  // Refuse early, without touching the password, while either key is locked out.
+  auto locked = db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}},
+                             [&](db::Transaction& tx) -> Result<std::optional<TimePoint>> {
+                               std::optional<TimePoint> until;
+                               for (const auto& key : {account_key, address_key}) {
+                                 auto t = store_.throttle(tx, key);
+                                 if (!t) {
+                                   return std::move(t).error();
+                                 }
+                                 if (*t && (*t)->locked_until && *(*t)->locked_until > now) {
+                                   until = std::max(until.value_or(now), *(*t)->locked_until);
+                                 }
+                               }
+                               return until;
+                             });
+  if (!locked) {
+    return std::move(locked).error();
+  }
+  if (*locked) {
+    Error e{
+        ErrorCode::kTooManyRequests,
+        "Too many failed log-ins: try again later or reset your password.",
+        {},
+        std::chrono::duration_cast<std::chrono::seconds>(**locked - now) + std::chrono::seconds(1)};
+    return e;
+  }
+
+  auto found =
+      db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}},
+                   [&](db::Transaction& tx) { return store_.find_user_by_email(tx, email); });
+  if (!found) {
+    return std::move(found).error();
+  }
+  const std::optional<User>& user = *found;
+  // Verify against a decoy when the account does not exist, so timing does not tell.
+  const bool password_ok =
+      auth::verify_password(cmd.password, user ? user->password_hash : decoy_hash()) &&
+      user.has_value();
+
+  // A wrong password must still commit its failure counters, so the transaction succeeds with an
+  // empty pair and the refusal is made after it.
+  auto outcome = db_.transact([&](db::Transaction& tx) -> Result<TokenPair> {
+    if (!password_ok) {
+      for (const auto& [key, limit] : {std::pair{account_key, throttle_.account_failures},
+                                       std::pair{address_key, throttle_.address_failures}}) {
+        auto current = store_.throttle(tx, key);
+        if (!current) {
+          return std::move(current).error();
+        }
+        Throttle t = current->value_or(Throttle{0, now, std::nullopt});
+        if (now - t.window_start > throttle_.window) {
+          t = Throttle{0, now, std::nullopt};
+        }
+        if (++t.failures >= limit) {
+          t.locked_until = now + throttle_.lockout;
+        }
+        if (auto r = store_.save_throttle(tx, key, t); !r) {
+          return std::move(r).error();
+        }
+      }
+      if (auto r = audit_event(tx, "", email, "login.failed", user ? user->id : "", cmd.ip); !r) {
+        return std::move(r).error();
+      }
+      return TokenPair{};
+    }
+    auto memberships = store_.memberships_of(tx, user->id);
+    if (!memberships) {
+      return std::move(memberships).error();
+    }
+    const Membership* chosen = nullptr;
+    for (const auto& m : *memberships) {
+      if (cmd.org_id.empty() || m.org_id == cmd.org_id) {
+        chosen = &m;
+        break;
+      }
+    }
+    if (chosen == nullptr) {
+      return Error::forbidden(cmd.org_id.empty()
+                                  ? "This account belongs to no organisation yet."
+                                  : "This account is not a member of that organisation.");
+    }
+    if (auto r = store_.clear_throttle(tx, account_key); !r) {
+      return std::move(r).error();
+    }
+    if (auto r = audit_event(tx, chosen->org_id, user->id, "login.succeeded", user->id, cmd.ip);
+        !r) {
+      return std::move(r).error();
+    }
+    return issue(tx, *user, *chosen, Uuid::v7(clock_).str());
+  });
+  if (outcome && outcome->access_token.empty()) {
+    return unauthenticated("Wrong email or password.");
+  }
+  return outcome;
+}
+
+Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std::string& ip) {
+  const TimePoint now = clock_.now();
+  bool reused = false;
+  auto outcome = db_.transact([&](db::Transaction& tx) -> Result<TokenPair> {
+    auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
+    if (!found) {
+      return std::move(found).error();
+    }
+    if (!found->has_value()) {
+      return unauthenticated("Unknown refresh token: log in again.");
+    }
+    const RefreshToken& token = **found;
+    if (token.revoked_at) {
+      return unauthenticated("This session was ended: log in again.");
+    }
+    if (token.expires_at <= now) {
+      return unauthenticated("This refresh token has expired: log in again.");
+    }
+    auto first_use = store_.use_refresh_token(tx, token.id, now);
+    if (!first_use) {
+      return std::move(first_use).error();
+    }
+    if (!*first_use) {
+      // Spent already: someone holds a copy. End every session of this family, keep the record.
+      reused = true;
+      if (auto r = store_.revoke_refresh_family(tx, token.family_id, now); !r) {
+        return std::move(r).error();
+      }
+      if (auto r = audit_event(tx, token.org_id, token.user_id, "token.reuse_detected",
+                               token.family_id, ip);
+          !r) {
+        return std::move(r).error();
+      }
+      return TokenPair{};
+    }
+    auto user = store_.find_user(tx, token.user_id);
+    if (!user) {
+      return std::move(user).error();
+    }
+    auto memberships = store_.memberships_of(tx, token.user_id);
+    if (!memberships) {
+      return std::move(memberships).error();
+    }
+    for (const auto& m : *memberships) {
+      if (m.org_id == token.org_id && user->has_value()) {
+        return issue(tx, **user, m, token.family_id);
+      }
+    }
+    // Removed from the organisation since: the session ends with the membership.
+    if (auto r = store_.revoke_refresh_family(tx, token.family_id, now); !r) {
+      return std::move(r).error();
+    }
+    return TokenPair{};
+  });
+  if (outcome && outcome->access_token.empty()) {
+    return unauthenticated(reused ? "This refresh token was already used; every session of its "
+                                    "family has been ended. Log in again."
+                                  : "This session is no longer valid: log in again.");
+  }
+  return outcome;
+}
+
+Result<void> Accounts::logout(const std::string& refresh_token, const std::string& ip) {
+  const TimePoint now = clock_.now();
+  return db_.transact([&](db::Transaction& tx) -> Result<void> {
+    auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
+    if (!found) {
+      return std::move(found).error();
+    }
+    if (!found->has_value()) {
+      return {};
+    }
+    if (auto r = store_.revoke_refresh_family(tx, (*found)->family_id, now); !r) {
+      return std::move(r).error();
+    }
+    return audit_event(tx, (*found)->org_id, (*found)->user_id, "logout", (*found)->user_id, ip);
+  });
+}
+
+Result<Profile> Accounts::profile(const Principal& principal) {
+  return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = principal.org_id},
+                      [&](db::Transaction& tx) -> Result<Profile> {
+                        auto user = store_.find_user(tx, principal.subject);
+                        if (!user) {
+                          return std::move(user).error();
+                        }
+                        if (!user->has_value()) {
+                          return Error::not_found("This account no longer exists.");
+                        }
+                        auto memberships = store_.memberships_of(tx, principal.subject);
+                        if (!memberships) {
+                          return std::move(memberships).error();
+                        }
+                        return Profile{**user, std::move(memberships).value()};
+                      });
+}
+
+Result<std::vector<AuditEntry>> Accounts::audit(const Principal& principal,
+                                                const std::string& before_id, int limit) {
+  bool allowed = false;
+  for (const auto& role_text : principal.roles) {
+    if (auto role = domain::parse_role(role_text);
+        role && domain::role_allows(*role, domain::Action::kAuditRead)) {
+      allowed = true;
+    }
+  }
+  if (!allowed) {
+    return Error::forbidden("Only owners and admins can read the audit log.");
+  }
+  return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = principal.org_id},
+                      [&](db::Transaction& tx) {
+                        return store_.audit_page(tx, principal.org_id, before_id, limit);
+                      });
+}
+
+Result<Principal> Accounts::verify_access_token(std::string_view token) const {
+  auto claims = auth::verify_jwt(
+      token, keys_, auth::VerifyOptions{tokens_.issuer, tokens_.audience, clock_.now(), {}});
+  if (!claims) {
+    return std::move(claims).error();
+  }
+  if (claims->org.empty()) {
+    return unauthenticated("The access token names no organisation.");
+  }
+  return Principal{Principal::Kind::kUser, claims->sub, claims->org, claims->roles, claims->jti};
+}
+
+Result<std::unique_ptr<auth::KeyRing>> load_key_ring(db::Database& db, IdentityStore& store,
+                                                     const Clock& clock) {
+  return db.transact([&](db::Transaction& tx) -> Result<std::unique_ptr<auth::KeyRing>> {
+    auto stored = store.signing_keys(tx);
+    if (!stored) {
+      return std::move(stored).error();
+    }
+    const StoredSigningKey* current = nullptr;
+    for (const auto& k : *stored) {
+      if (!k.not_after) {
+        current = &k;  // the newest active key signs
+      }
+    }
+    std::unique_ptr<auth::KeyRing> ring;
+    if (current == nullptr) {
+      StoredSigningKey fresh{Uuid::v7(clock).str(), "", clock.now(), std::nullopt};
+      auto key = auth::SigningKey::generate(fresh.kid);
+      fresh.private_pem = key.to_pem();
+      if (auto r = store.insert_signing_key(tx, fresh); !r) {
+        return std::move(r).error();
+      }
+      log::info("identity.signing_key_created").field("kid", fresh.kid);
+      ring = std::make_unique<auth::KeyRing>(std::move(key));
+    } else {
+      auto key = auth::SigningKey::from_pem(current->kid, current->private_pem);
+      if (!key) {
+        return Error::internal("identity: signing key " + current->kid +
+                               " is unreadable: " + key.error().message);
+      }
+      ring = std::make_unique<auth::KeyRing>(std::move(key).value());
+    }
+    for (const auto& k : *stored) {
+      if (k.not_after && *k.not_after > clock.now()) {
+        auto key = auth::SigningKey::from_pem(k.kid, k.private_pem);
+        if (key) {
+          (void)ring->add_retired(key->public_key(), *k.not_after);
+        }
+      }
+    }
+    return ring;
+  });
+}
+
+}  // namespace atelier::identity::app

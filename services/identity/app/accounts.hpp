@@ -1,0 +1,119 @@
+// The identity use cases behind sign-up, log-in and tokens: accounts, organisations, access
+// tokens (short-lived Ed25519 JWTs) and refresh tokens (opaque, rotated, reuse detected),
+// throttling of failed log-ins, and the audit trail of it all.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "app/store.hpp"
+#include "atelier/auth/jwt.hpp"
+#include "atelier/auth/password.hpp"
+#include "atelier/core/principal.hpp"
+#include "atelier/db/database.hpp"
+
+namespace atelier::identity::app {
+
+struct TokenSettings {
+  std::string issuer;  // the public URL of this platform
+  std::string audience = "atelier";
+  std::chrono::seconds access_ttl{15 * 60};  // short: a stolen token is soon useless
+  std::chrono::seconds refresh_ttl{30 * 24 * 3600};
+};
+
+struct ThrottleSettings {
+  int account_failures = 5;   // wrong passwords for one account within the window
+  int address_failures = 20;  // from one client address, over all accounts
+  std::chrono::seconds window{15 * 60};
+  std::chrono::seconds lockout{15 * 60};
+};
+
+struct RegisterCommand {
+  std::string email;
+  std::string password;
+  std::string name;
+  std::string org_name;
+  std::string locale = "fr";
+  std::string ip;
+};
+
+struct Registered {
+  std::string user_id;
+  std::string org_id;
+};
+
+struct LoginCommand {
+  std::string email;
+  std::string password;
+  std::string org_id;  // optional: which organisation to act in (default: the first)
+  std::string ip;
+};
+
+struct TokenPair {
+  std::string access_token;
+  std::string refresh_token;
+  std::chrono::seconds expires_in{0};
+  std::string org_id;
+  std::vector<std::string> roles;
+};
+
+struct Profile {
+  User user;
+  std::vector<Membership> memberships;
+};
+
+class Accounts {
+ public:
+  Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys, TokenSettings tokens,
+           const auth::PasswordPolicy& policy, const Clock& clock = SystemClock::instance(),
+           ThrottleSettings throttle = {},
+           auth::PasswordHashParams hashing = auth::PasswordHashParams::interactive());
+
+  // Creates the account and its first organisation, owned by it. kConflict when the email is
+  // taken; kInvalid with field errors for bad input or a weak password.
+  Result<Registered> register_account(const RegisterCommand& cmd);
+  // kUnauthenticated for a wrong email or password (the same answer for both), kTooManyRequests
+  // with retry_after when the account or the address is locked out, kForbidden when the user is
+  // not a member of the requested organisation.
+  Result<TokenPair> login(const LoginCommand& cmd);
+  // Exchanges a refresh token for a new pair; the old one is spent. A spent token presented again
+  // revokes its whole family and is recorded as token.reuse_detected.
+  Result<TokenPair> refresh(const std::string& refresh_token, const std::string& ip);
+  // Revokes the family of the refresh token (log out on this device). Unknown tokens are fine.
+  Result<void> logout(const std::string& refresh_token, const std::string& ip);
+  Result<Profile> profile(const Principal& principal);
+  Result<std::vector<AuditEntry>> audit(const Principal& principal, const std::string& before_id,
+                                        int limit);
+
+  // Checks an access token (for http::Authenticator).
+  Result<Principal> verify_access_token(std::string_view token) const;
+
+ private:
+  Result<TokenPair> issue(db::Transaction& tx, const User& user, const Membership& membership,
+                          const std::string& family_id);
+  Result<void> audit_event(db::Transaction& tx, const std::string& org_id, const std::string& actor,
+                           std::string_view action, const std::string& target,
+                           const std::string& ip, const std::string& detail = {});
+  // A hash to verify against when the email is unknown, so that both answers take as long.
+  const std::string& decoy_hash();
+
+  db::Database& db_;
+  IdentityStore& store_;
+  auth::KeyRing& keys_;
+  TokenSettings tokens_;
+  const auth::PasswordPolicy& policy_;
+  const Clock& clock_;
+  ThrottleSettings throttle_;
+  auth::PasswordHashParams hashing_;
+  std::once_flag decoy_once_;
+  std::string decoy_hash_;
+};
+
+// Loads the signing keys from the store, creating the first one when there is none.
+Result<std::unique_ptr<auth::KeyRing>> load_key_ring(db::Database& db, IdentityStore& store,
+                                                     const Clock& clock);
+
+}  // namespace atelier::identity::app

@@ -1,0 +1,199 @@
+// The identity API as a client sees it: the whole platform on an ephemeral port, spoken to over
+// HTTP, each step's status and body asserted.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "atelier/auth/encoding.hpp"
+#include "atelier/http/client.hpp"
+#include "backend.hpp"
+#include "platform.hpp"
+
+namespace atelier::identity {
+namespace {
+
+namespace json = boost::json;
+using http::Method;
+
+class IdentityHttpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("atelier_identity_http_" + db::testing::random_suffix());
+    auto config = Config::load(std::nullopt, {});
+    ASSERT_TRUE(config);
+    config->listen_port = 0;
+    config->data_dir = dir_ / "data";
+    config->web_root = dir_ / "web";
+    config->access_log = false;
+    auto platform = app::Platform::open(*config);
+    ASSERT_TRUE(platform) << platform.error().message;
+    platform_ = std::move(platform).value();
+    ASSERT_TRUE(platform_->migrate());
+    auto started = platform_->start();
+    ASSERT_TRUE(started) << started.error().message;
+  }
+  void TearDown() override {
+    platform_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  http::ClientResponse call(Method method, const std::string& path, const std::string& body = {},
+                            const std::string& token = {}) {
+    http::Headers headers;
+    if (!body.empty()) {
+      headers.set("Content-Type", "application/json");
+    }
+    if (!token.empty()) {
+      headers.set("Authorization", "Bearer " + token);
+    }
+    auto r = client_.request(method, platform_->url() + path, headers, body);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : http::ClientResponse{};
+  }
+
+  json::object body_of(const http::ClientResponse& r) {
+    boost::system::error_code ec;
+    auto v = json::parse(r.body, ec);
+    EXPECT_FALSE(ec) << r.body;
+    return !ec && v.is_object() ? v.as_object() : json::object{};
+  }
+
+  std::string sign_up(const std::string& email, const std::string& org) {
+    auto r = call(Method::kPost, "/api/v1/auth/register",
+                  json::serialize(json::object{{"email", email},
+                                               {"password", "Gros-Oeuvre-Beton-42"},
+                                               {"name", "Jeanne Chef"},
+                                               {"org_name", org}}));
+    EXPECT_EQ(r.status, 201) << r.body;
+    return std::string(body_of(r)["org_id"].as_string());
+  }
+
+  json::object log_in(const std::string& email) {
+    auto r =
+        call(Method::kPost, "/api/v1/auth/login",
+             json::serialize(json::object{{"email", email}, {"password", "Gros-Oeuvre-Beton-42"}}));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body_of(r);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<app::Platform> platform_;
+  http::Client client_;
+};
+
+TEST_F(IdentityHttpTest, SignUpLogInAndSeeOneself) {
+  const std::string org = sign_up("jeanne@chantiers-sud.fr", "Chantiers du Sud");
+  auto again = call(Method::kPost, "/api/v1/auth/register",
+                    R"({"email":"jeanne@chantiers-sud.fr","password":"Gros-Oeuvre-Beton-42",)"
+                    R"("name":"J","org_name":"X"})");
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(again.headers.get("Content-Type"), "application/problem+json");
+
+  auto tokens = log_in("jeanne@chantiers-sud.fr");
+  EXPECT_EQ(tokens["token_type"].as_string(), "Bearer");
+  EXPECT_EQ(tokens["org_id"].as_string(), org);
+  const std::string access(tokens["access_token"].as_string());
+
+  auto me = call(Method::kGet, "/api/v1/me", {}, access);
+  ASSERT_EQ(me.status, 200) << me.body;
+  auto profile = body_of(me);
+  EXPECT_EQ(profile["email"].as_string(), "jeanne@chantiers-sud.fr");
+  EXPECT_EQ(profile["memberships"].as_array().size(), 1u);
+  EXPECT_EQ(profile["roles"].as_array()[0].as_string(), "owner");
+}
+
+TEST_F(IdentityHttpTest, ProtectedRoutesNeedAValidBearerToken) {
+  auto anonymous = call(Method::kGet, "/api/v1/me");
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_NE(anonymous.headers.get("WWW-Authenticate").find("Bearer"), std::string::npos);
+
+  auto garbage = call(Method::kGet, "/api/v1/me", {}, "not.a.token");
+  EXPECT_EQ(garbage.status, 401);
+  EXPECT_NE(garbage.headers.get("WWW-Authenticate").find("invalid_token"), std::string::npos);
+
+  // A token that claims no signature is needed.
+  sign_up("eve@example.fr", "Eve SARL");
+  auto real = log_in("eve@example.fr");
+  const std::string access(real["access_token"].as_string());
+  const std::string payload =
+      access.substr(access.find('.') + 1, access.rfind('.') - access.find('.') - 1);
+  const std::string none =
+      auth::base64url_encode(R"({"alg":"none","typ":"JWT"})") + "." + payload + ".";
+  EXPECT_EQ(call(Method::kGet, "/api/v1/me", {}, none).status, 401);
+  // A token with its payload changed.
+  std::string tampered = access;
+  tampered[access.find('.') + 5] = tampered[access.find('.') + 5] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(call(Method::kGet, "/api/v1/me", {}, tampered).status, 401);
+  EXPECT_EQ(call(Method::kGet, "/api/v1/me", {}, access).status, 200);
+}
+
+TEST_F(IdentityHttpTest, RefreshRotatesAndAReplayIsRefused) {
+  sign_up("paul@plomberie.fr", "Plomberie Paul");
+  auto first = log_in("paul@plomberie.fr");
+  const std::string refresh(first["refresh_token"].as_string());
+  auto rotated = call(Method::kPost, "/api/v1/auth/refresh",
+                      json::serialize(json::object{{"refresh_token", refresh}}));
+  ASSERT_EQ(rotated.status, 200) << rotated.body;
+  auto replay = call(Method::kPost, "/api/v1/auth/refresh",
+                     json::serialize(json::object{{"refresh_token", refresh}}));
+  EXPECT_EQ(replay.status, 401);
+  auto newer = std::string(body_of(rotated)["refresh_token"].as_string());
+  EXPECT_EQ(call(Method::kPost, "/api/v1/auth/refresh",
+                 json::serialize(json::object{{"refresh_token", newer}}))
+                .status,
+            401);
+}
+
+TEST_F(IdentityHttpTest, BadBodiesAreClearProblems) {
+  auto not_json = call(Method::kPost, "/api/v1/auth/login", "{email:");
+  EXPECT_EQ(not_json.status, 400);
+  auto missing = call(Method::kPost, "/api/v1/auth/register", R"({"email":5})");
+  ASSERT_EQ(missing.status, 422);
+  auto problem = body_of(missing);
+  std::set<std::string> fields;
+  const auto& errors = problem["errors"].as_array();
+  for (const auto& e : errors) {
+    fields.insert(std::string(e.as_object().at("field").as_string()));
+  }
+  EXPECT_EQ(fields, (std::set<std::string>{"email", "password", "name", "org_name"}));
+  auto wrong = call(Method::kPost, "/api/v1/auth/login",
+                    R"({"email":"nobody@example.fr","password":"whatever-it-is"})");
+  EXPECT_EQ(wrong.status, 401);
+}
+
+TEST_F(IdentityHttpTest, PublishesItsKeysAndDiscoveryDocument) {
+  auto jwks = call(Method::kGet, "/.well-known/jwks.json");
+  ASSERT_EQ(jwks.status, 200);
+  auto jwks_body = body_of(jwks);
+  auto keys = jwks_body["keys"].as_array();
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].as_object().at("alg").as_string(), "EdDSA");
+  auto discovery = call(Method::kGet, "/.well-known/openid-configuration");
+  ASSERT_EQ(discovery.status, 200);
+  auto doc = body_of(discovery);
+  EXPECT_EQ(doc["jwks_uri"].as_string(),
+            std::string(doc["issuer"].as_string()) + "/.well-known/jwks.json");
+}
+
+TEST_F(IdentityHttpTest, TheAuditLogShowsOnlyTheCallersOrganisation) {
+  sign_up("a@alpha.fr", "Alpha");
+  sign_up("b@beta.fr", "Beta");
+  auto a = log_in("a@alpha.fr");
+  auto b = log_in("b@beta.fr");
+  auto a_audit =
+      call(Method::kGet, "/api/v1/audit?limit=10", {}, std::string(a["access_token"].as_string()));
+  ASSERT_EQ(a_audit.status, 200) << a_audit.body;
+  auto listed = body_of(a_audit);
+  ASSERT_TRUE(listed["items"].is_array());
+  EXPECT_FALSE(listed["items"].as_array().empty());
+  for (const auto& item : listed["items"].as_array()) {
+    EXPECT_NE(item.as_object().at("actor").as_string(), "b@beta.fr");
+  }
+  auto bad_limit =
+      call(Method::kGet, "/api/v1/audit?limit=0", {}, std::string(b["access_token"].as_string()));
+  EXPECT_EQ(bad_limit.status, 422);
+}
+
+}  // namespace
+}  // namespace atelier::identity
