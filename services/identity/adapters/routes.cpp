@@ -2,7 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include "adapters/mfa_routes.hpp"
+#include "adapters/sql_mfa_store.hpp"
 #include "adapters/sql_store.hpp"
+#include "app/api_keys.hpp"
+#include "app/members.hpp"
+#include "atelier/auth/secrets.hpp"
 #include "atelier/http/json_body.hpp"
 
 namespace atelier::identity {
@@ -15,38 +20,42 @@ using http::RouteOptions;
 
 namespace {
 
+// Accepts an access token (`Bearer eyJ...`) or an API key (`ApiKey atk_...`, or `Bearer atk_...`
+// for clients that only know bearer tokens: an access token never starts with atk_).
 class TokenAuthenticator final : public http::Authenticator {
  public:
-  explicit TokenAuthenticator(const app::Accounts& accounts) : accounts_(accounts) {}
+  TokenAuthenticator(const app::Accounts& accounts, app::ApiKeys& api_keys)
+      : accounts_(accounts), api_keys_(api_keys) {}
 
   Result<Principal> authenticate(std::string_view authorization) override {
     constexpr std::string_view kBearer = "Bearer ";
-    if (authorization.size() <= kBearer.size() ||
-        !http::iequals(authorization.substr(0, kBearer.size()), kBearer)) {
+    constexpr std::string_view kApiKey = "ApiKey ";
+    if (has_scheme(authorization, kApiKey)) {
+      return api_keys_.verify(authorization.substr(kApiKey.size()));
+    }
+    if (!has_scheme(authorization, kBearer)) {
       return Error{ErrorCode::kUnauthenticated,
-                   "Send credentials as 'Authorization: Bearer <access token>'.",
+                   "Send credentials as 'Authorization: Bearer <access token>' or "
+                   "'Authorization: ApiKey <API key>'.",
                    {},
                    {}};
     }
-    return accounts_.verify_access_token(authorization.substr(kBearer.size()));
+    const std::string_view credentials = authorization.substr(kBearer.size());
+    if (auth::looks_like_api_key(credentials)) {
+      return api_keys_.verify(credentials);
+    }
+    return accounts_.verify_access_token(credentials);
   }
 
  private:
-  const app::Accounts& accounts_;
-};
-
-json::object token_json(const app::TokenPair& t) {
-  json::array roles;
-  for (const auto& r : t.roles) {
-    roles.emplace_back(r);
+  static bool has_scheme(std::string_view authorization, std::string_view scheme) {
+    return authorization.size() > scheme.size() &&
+           http::iequals(authorization.substr(0, scheme.size()), scheme);
   }
-  return {{"access_token", t.access_token},
-          {"token_type", "Bearer"},
-          {"expires_in", t.expires_in.count()},
-          {"refresh_token", t.refresh_token},
-          {"org_id", t.org_id},
-          {"roles", std::move(roles)}};
-}
+
+  const app::Accounts& accounts_;
+  app::ApiKeys& api_keys_;
+};
 
 // The client address without its port, for throttling and the audit log.
 std::string client_ip(const Request& request) {
@@ -60,6 +69,89 @@ Response problem_or(const Result<T>& result, const Request& request) {
   return Response::problem(result.error(), request);
 }
 
+// --- helpers of the members, invitations and API key routes ------------------------------
+
+// The organisation in the path must be the caller's own: any other answers 404, as for an id that
+// does not exist, so that a caller cannot learn which organisations exist. The use cases then act
+// in the caller's organisation only, whatever the path says.
+std::optional<Response> outside_caller_org(const Request& request) {
+  if (request.param("org_id") != request.principal->org_id) {
+    return Response::problem(Error::not_found("No organisation with this id."), request);
+  }
+  return std::nullopt;
+}
+
+struct Page {
+  int limit = 50;
+  std::string cursor;
+};
+
+// `?limit=` (1 to 200, default 50) and `?cursor=` (the last id of the previous page).
+Result<Page> page_of(const Request& request) {
+  Page page;
+  if (auto l = request.query_param("limit")) {
+    char* end = nullptr;
+    const long v = std::strtol(l->c_str(), &end, 10);
+    if (end == l->c_str() || *end != '\0' || v < 1 || v > 200) {
+      return Error::invalid("limit must be an integer from 1 to 200", {{"limit", "1 to 200"}});
+    }
+    page.limit = static_cast<int>(v);
+  }
+  page.cursor = request.query_param("cursor").value_or("");
+  if (page.cursor.size() > 64) {
+    return Error::invalid("cursor is not one this API gave",
+                          {{"cursor", "Pass the next_cursor of the previous page."}});
+  }
+  return page;
+}
+
+// `{ "items": [...], "next_cursor": ... }` from a page fetched with limit + 1 rows: the extra row
+// only tells that there is a next page.
+template <class T, class ToJson, class IdOf>
+Response page_json(const std::vector<T>& rows, int limit, ToJson to_json, IdOf id_of) {
+  json::array items;
+  const size_t shown = std::min(rows.size(), static_cast<size_t>(limit));
+  for (size_t i = 0; i < shown; ++i) {
+    items.push_back(to_json(rows[i]));
+  }
+  json::value next = nullptr;
+  if (rows.size() > shown) {
+    next = id_of(rows[shown - 1]);
+  }
+  return Response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
+}
+
+json::value optional_time(const std::optional<TimePoint>& t) {
+  return t ? json::value(format_rfc3339(*t)) : json::value(nullptr);
+}
+
+json::object member_json(const app::Member& m) {
+  return {{"user_id", m.user_id},
+          {"email", m.email},
+          {"name", m.name},
+          {"role", domain::role_name(m.role)},
+          {"joined_at", format_rfc3339(m.joined_at)}};
+}
+
+json::object invitation_json(const app::Invitation& i) {
+  return {{"id", i.id},
+          {"email", i.email},
+          {"role", domain::role_name(i.role)},
+          {"invited_by", i.invited_by},
+          {"created_at", format_rfc3339(i.created_at)},
+          {"expires_at", format_rfc3339(i.expires_at)}};
+}
+
+json::object api_key_json(const app::ApiKey& k) {
+  return {{"id", k.id},
+          {"name", k.name},
+          {"role", domain::role_name(k.role)},
+          {"prefix", k.prefix},
+          {"created_by", k.created_by},
+          {"created_at", format_rfc3339(k.created_at)},
+          {"last_used_at", optional_time(k.last_used_at)}};
+}
+
 }  // namespace
 
 struct IdentityService::State {
@@ -67,10 +159,13 @@ struct IdentityService::State {
   db::Database& db;
   Options options;
   adapters::SqlIdentityStore store;
+  adapters::SqlMfaStore mfa_store;
   std::unique_ptr<auth::KeyRing> keys;
   std::unique_ptr<auth::PasswordPolicy> policy;
   std::unique_ptr<app::Accounts> accounts;
   std::unique_ptr<TokenAuthenticator> authenticator;
+  std::unique_ptr<app::Members> members;
+  std::unique_ptr<app::ApiKeys> api_keys;
 };
 
 IdentityService::IdentityService(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -80,7 +175,7 @@ Result<std::unique_ptr<IdentityService>> IdentityService::create(const Config& c
                                                                  db::Database& db,
                                                                  Options options) {
   auto state = std::unique_ptr<State>(
-      new State{config, db, options, {}, nullptr, nullptr, nullptr, nullptr});
+      new State{config, db, options, {}, {}, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr});
   auto keys = app::load_key_ring(db, state->store, *options.clock);
   if (!keys) {
     return std::move(keys).error();
@@ -91,10 +186,12 @@ Result<std::unique_ptr<IdentityService>> IdentityService::create(const Config& c
   state->policy = std::make_unique<auth::PasswordPolicy>(policy_options);
   app::TokenSettings tokens;
   tokens.issuer = config.issuer();
-  state->accounts =
-      std::make_unique<app::Accounts>(db, state->store, *state->keys, tokens, *state->policy,
-                                      *options.clock, options.throttle, options.hashing);
-  state->authenticator = std::make_unique<TokenAuthenticator>(*state->accounts);
+  state->accounts = std::make_unique<app::Accounts>(
+      db, state->store, *state->keys, tokens, *state->policy, *options.clock, options.throttle,
+      options.hashing, &state->mfa_store);
+  state->members = std::make_unique<app::Members>(db, state->store, *options.clock);
+  state->api_keys = std::make_unique<app::ApiKeys>(db, state->store, *options.clock);
+  state->authenticator = std::make_unique<TokenAuthenticator>(*state->accounts, *state->api_keys);
   return std::unique_ptr<IdentityService>(new IdentityService(std::move(state)));
 }
 
@@ -162,7 +259,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!tokens) {
           return problem_or(tokens, request);
         }
-        return Response::json(200, token_json(*tokens));
+        return Response::json(200, adapters::token_response_json(*tokens));
       },
       RouteOptions::public_route("auth.login"));
 
@@ -182,7 +279,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!tokens) {
           return problem_or(tokens, request);
         }
-        return Response::json(200, token_json(*tokens));
+        return Response::json(200, adapters::token_response_json(*tokens));
       },
       RouteOptions::public_route("auth.refresh"));
 
@@ -205,10 +302,20 @@ void IdentityService::add_routes(http::Router& router) {
       },
       RouteOptions::public_route("auth.logout"));
 
+  // --- second factor (adapters/mfa_routes.cpp) ------------------------------------------------
+  adapters::add_mfa_routes(router, accounts);
+
   // --- the signed-in user ------------------------------------------------------------------
   router.add(
       Method::kGet, "/api/v1/me",
       [&accounts](Request& request) {
+        if (request.principal->kind != Principal::Kind::kUser) {
+          return Response::problem(
+              Error::forbidden("/api/v1/me describes a person signed in; an API key has no "
+                               "profile. It acts in its organisation, under /api/v1/orgs/" +
+                               request.principal->org_id + "/."),
+              request);
+        }
         auto profile = accounts.profile(*request.principal);
         if (!profile) {
           return problem_or(profile, request);
@@ -270,6 +377,234 @@ void IdentityService::add_routes(http::Router& router) {
                               json::object{{"items", std::move(items)}, {"next_cursor", next}});
       },
       RouteOptions{.blocking = true, .name = "audit", .anonymous = false});
+
+  // --- members, invitations, API keys ----------------------------------------------------
+  // The organisation always comes from the credentials: a path naming another one answers 404
+  // (outside_caller_org), and the use cases act in the caller's organisation only.
+  app::Members& members = *s.members;
+  app::ApiKeys& api_keys = *s.api_keys;
+
+  router.add(
+      Method::kGet, "/api/v1/orgs/{org_id}/members",
+      [&members](Request& request) {
+        if (auto refused = outside_caller_org(request)) {
+          return *refused;
+        }
+        auto page = page_of(request);
+        if (!page) {
+          return problem_or(page, request);
+        }
+        auto rows = members.list(*request.principal, page->cursor, page->limit + 1);
+        if (!rows) {
+          return problem_or(rows, request);
+        }
+        return page_json(*rows, page->limit, member_json,
+                         [](const app::Member& m) { return m.user_id; });
+      },
+      RouteOptions{.blocking = true, .name = "members.list", .anonymous = false});
+
+  router.add(
+      Method::kPatch, "/api/v1/orgs/{org_id}/members/{user_id}",
+      [&members](Request& request) {
+        if (auto refused = outside_caller_org(request)) {
+          return *refused;
+        }
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string role = f.string("role", true, 16);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        auto member = members.change_role(*request.principal, std::string(request.param("user_id")),
+                                          role, client_ip(request));
+        if (!member) {
+          return problem_or(member, request);
+        }
+        return Response::json(200, member_json(*member));
+      },
+      RouteOptions{.blocking = true, .name = "members.change_role", .anonymous = false});
+
+  router.add(
+      Method::kDelete, "/api/v1/orgs/{org_id}/members/{user_id}",
+      [&members](Request& request) {
+        if (auto refused = outside_caller_org(request)) {
+          return *refused;
+        }
+        if (auto done = members.remove(*request.principal, std::string(request.param("user_id")),
+                                       client_ip(request));
+            !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions{.blocking = true, .name = "members.remove", .anonymous = false});
+
+  router.add(
+      Method::kPost, "/api/v1/orgs/{org_id}/ownership",
+      [&members](Request& request) {
+        if (auto refused = outside_caller_org(request)) {
+          return *refused;
+        }
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string user_id = f.string("user_id", true, 64);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        if (auto done = members.transfer_ownership(*request.principal, user_id, client_ip(request));
+            !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::json(
+            200, json::object{{"org_id", request.principal->org_id}, {"owner_id", user_id}});
+      },
+      RouteOptions{.blocking = true, .name = "ownership.transfer", .anonymous = false});
+
+  router.add(
+      Method::kPost, "/api/v1/orgs/{org_id}/invitations",
+      [&members](Request& request) {
+        if (auto refused = outside_caller_org(request)) {
+          return *refused;
+        }
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        app::InviteCommand cmd;
+        cmd.email = f.string("email", true, 254);
+        cmd.role = f.string("role", true, 16);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        cmd.ip = client_ip(request);
+        auto created = members.invite(*request.principal, cmd);
+        if (!created) {
+          return problem_or(created, request);
+        }
+        // The token is in this answer only: it is stored as a digest and kept out of events.
+        json::object out = invitation_json(created->invitation);
+        out["token"] = created->token;
+        return Response::json(201, out);
+      },
+      RouteOptions{.blocking = true, .name = "invitations.create", .anonymous = false});
+
+  router.add(
+      Method::kGet, "/api/v1/orgs/{org_id}/invitations",
+      [&members](Request& request) {
+        if (auto refused = outside_caller_org(request)) {
+          return *refused;
+        }
+        auto page = page_of(request);
+        if (!page) {
+          return problem_or(page, request);
+        }
+        auto rows = members.pending_invitations(*request.principal, page->cursor, page->limit + 1);
+        if (!rows) {
+          return problem_or(rows, request);
+        }
+        return page_json(*rows, page->limit, invitation_json,
+                         [](const app::Invitation& i) { return i.id; });
+      },
+      RouteOptions{.blocking = true, .name = "invitations.list", .anonymous = false});
+
+  router.add(
+      Method::kDelete, "/api/v1/orgs/{org_id}/invitations/{invitation_id}",
+      [&members](Request& request) {
+        if (auto refused = outside_caller_org(request)) {
+          return *refused;
+        }
+        if (auto done = members.cancel_invitation(*request.principal,
+                                                  std::string(request.param("invitation_id")),
+                                                  client_ip(request));
+            !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions{.blocking = true, .name = "invitations.cancel", .anonymous = false});
+
+  // Signed in with any organisation: the invitation's token names the one to join.
+  router.add(
+      Method::kPost, "/api/v1/invitations/accept",
+      [&members](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string token = f.string("token", true, 128);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        auto accepted = members.accept(*request.principal, token, client_ip(request));
+        if (!accepted) {
+          return problem_or(accepted, request);
+        }
+        return Response::json(200, json::object{{"org_id", accepted->org_id},
+                                                {"role", domain::role_name(accepted->role)}});
+      },
+      RouteOptions{.blocking = true, .name = "invitations.accept", .anonymous = false});
+
+  router.add(
+      Method::kPost, "/api/v1/api-keys",
+      [&api_keys](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        app::CreateApiKeyCommand cmd;
+        cmd.name = f.string("name", true, 200);
+        cmd.role = f.string("role", true, 16);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        cmd.ip = client_ip(request);
+        auto created = api_keys.create(*request.principal, cmd);
+        if (!created) {
+          return problem_or(created, request);
+        }
+        // The key is in this answer only: it is stored as a digest.
+        json::object out = api_key_json(created->key);
+        out["key"] = created->secret;
+        return Response::json(201, out);
+      },
+      RouteOptions{.blocking = true, .name = "api_keys.create", .anonymous = false});
+
+  router.add(
+      Method::kGet, "/api/v1/api-keys",
+      [&api_keys](Request& request) {
+        auto page = page_of(request);
+        if (!page) {
+          return problem_or(page, request);
+        }
+        auto rows = api_keys.list(*request.principal, page->cursor, page->limit + 1);
+        if (!rows) {
+          return problem_or(rows, request);
+        }
+        return page_json(*rows, page->limit, api_key_json,
+                         [](const app::ApiKey& k) { return k.id; });
+      },
+      RouteOptions{.blocking = true, .name = "api_keys.list", .anonymous = false});
+
+  router.add(
+      Method::kDelete, "/api/v1/api-keys/{key_id}",
+      [&api_keys](Request& request) {
+        if (auto done = api_keys.revoke(*request.principal, std::string(request.param("key_id")),
+                                        client_ip(request));
+            !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions{.blocking = true, .name = "api_keys.revoke", .anonymous = false});
 
   // --- OpenID Connect discovery ----------------------------------------------------------------
   router.add(

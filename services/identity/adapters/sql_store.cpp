@@ -225,4 +225,236 @@ Result<std::vector<app::AuditEntry>> SqlIdentityStore::audit_page(Tx& tx, const 
   return out;
 }
 
+// --- members, invitations, API keys -----------------------------------------------------------
+
+namespace {
+
+constexpr std::string_view kFindMember =
+    "SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m "
+    "JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id = $2";
+constexpr std::string_view kMembersPage =
+    "SELECT m.user_id, u.email, u.name, m.role, m.created_at FROM memberships m "
+    "JOIN users u ON u.id = m.user_id WHERE m.org_id = $1 AND m.user_id > $2 "
+    "ORDER BY m.user_id LIMIT $3";
+constexpr std::string_view kChangeMemberRole =
+    "UPDATE memberships SET role = $4 WHERE org_id = $1 AND user_id = $2 AND role = $3";
+// The owner's row is never deleted, whatever the caller checked before.
+constexpr std::string_view kDeleteMember =
+    "DELETE FROM memberships WHERE org_id = $1 AND user_id = $2 AND role <> 'owner'";
+constexpr std::string_view kRevokeRefreshOf =
+    "UPDATE refresh_tokens SET revoked_at = $3 WHERE org_id = $1 AND user_id = $2 "
+    "AND revoked_at IS NULL";
+
+constexpr std::string_view kInsertInvitation =
+    "INSERT INTO invitations (id, org_id, email, role, token_hash, invited_by, created_at, "
+    "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+constexpr std::string_view kInvitationByToken =
+    "SELECT id, org_id, email, role, invited_by, created_at, expires_at, accepted_at, "
+    "accepted_by, revoked_at FROM invitations WHERE token_hash = $1";
+constexpr std::string_view kInvitation =
+    "SELECT id, org_id, email, role, invited_by, created_at, expires_at, accepted_at, "
+    "accepted_by, revoked_at FROM invitations WHERE org_id = $1 AND id = $2";
+// Times are RFC 3339 UTC text of one fixed width, so comparing them as text compares instants.
+constexpr std::string_view kPendingInvitations =
+    "SELECT id, org_id, email, role, invited_by, created_at, expires_at, accepted_at, "
+    "accepted_by, revoked_at FROM invitations WHERE org_id = $1 AND accepted_at IS NULL "
+    "AND revoked_at IS NULL AND expires_at > $2 AND id > $3 ORDER BY id LIMIT $4";
+constexpr std::string_view kRevokeInvitationsFor =
+    "UPDATE invitations SET revoked_at = $3 WHERE org_id = $1 AND email = $2 "
+    "AND accepted_at IS NULL AND revoked_at IS NULL";
+constexpr std::string_view kRevokeInvitation =
+    "UPDATE invitations SET revoked_at = $3 WHERE org_id = $1 AND id = $2 "
+    "AND accepted_at IS NULL AND revoked_at IS NULL";
+constexpr std::string_view kAcceptInvitation =
+    "UPDATE invitations SET accepted_at = $3, accepted_by = $2 WHERE id = $1 "
+    "AND accepted_at IS NULL AND revoked_at IS NULL";
+
+constexpr std::string_view kInsertApiKey =
+    "INSERT INTO api_keys (id, org_id, name, role, key_hash, prefix, created_by, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+constexpr std::string_view kApiKeyByHash =
+    "SELECT id, org_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at "
+    "FROM api_keys WHERE key_hash = $1";
+constexpr std::string_view kApiKey =
+    "SELECT id, org_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at "
+    "FROM api_keys WHERE org_id = $1 AND id = $2";
+constexpr std::string_view kApiKeysPage =
+    "SELECT id, org_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at "
+    "FROM api_keys WHERE org_id = $1 AND revoked_at IS NULL AND id > $2 ORDER BY id LIMIT $3";
+constexpr std::string_view kApiKeysCreatedBy =
+    "SELECT id, org_id, name, role, prefix, created_by, created_at, last_used_at, revoked_at "
+    "FROM api_keys WHERE org_id = $1 AND created_by = $2 AND revoked_at IS NULL ORDER BY id";
+constexpr std::string_view kRevokeApiKey =
+    "UPDATE api_keys SET revoked_at = $3 WHERE org_id = $1 AND id = $2 AND revoked_at IS NULL";
+constexpr std::string_view kTouchApiKey =
+    "UPDATE api_keys SET last_used_at = $2 WHERE id = $1 "
+    "AND (last_used_at IS NULL OR last_used_at < $3)";
+
+// Roles are written by this service under a CHECK constraint; anything else is a corrupt row.
+domain::OrgRole role_of(const db::Row& row, size_t i) {
+  auto role = domain::parse_role(row.get_text(i));
+  if (!role) {
+    throw std::logic_error("identity: unknown role '" + row.get_text(i) + "' in column " +
+                           std::to_string(i));
+  }
+  return *role;
+}
+
+app::Member member_of(const db::Row& r) {
+  return app::Member{r.get_text(0), r.get_text(1), r.get_text(2), role_of(r, 3), time_of(r, 4)};
+}
+
+app::Invitation invitation_of(const db::Row& r) {
+  return app::Invitation{r.get_text(0),    r.get_text(1),     r.get_text(2),
+                         role_of(r, 3),    r.get_text(4),     time_of(r, 5),
+                         time_of(r, 6),    opt_time_of(r, 7), r.get_opt_text(8).value_or(""),
+                         opt_time_of(r, 9)};
+}
+
+app::ApiKey api_key_of(const db::Row& r) {
+  return app::ApiKey{r.get_text(0), r.get_text(1),     r.get_text(2),
+                     role_of(r, 3), r.get_text(4),     r.get_text(5),
+                     time_of(r, 6), opt_time_of(r, 7), opt_time_of(r, 8)};
+}
+
+// The rows of `rows` mapped by `of`, or its error.
+template <class T>
+Result<std::vector<T>> all_of(Result<db::Rows> rows, T (*of)(const db::Row&)) {
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  std::vector<T> out;
+  out.reserve(rows->size());
+  for (const auto& r : *rows) {
+    out.push_back(of(r));
+  }
+  return out;
+}
+
+template <class T>
+Result<std::optional<T>> first_of(Result<db::Rows> rows, T (*of)(const db::Row&)) {
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  if (rows->empty()) {
+    return std::optional<T>();
+  }
+  return std::optional<T>(of((*rows)[0]));
+}
+
+Result<bool> changed_one(Result<int64_t> changed) {
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  return *changed == 1;
+}
+
+}  // namespace
+
+Result<std::optional<app::Member>> SqlIdentityStore::find_member(Tx& tx, const std::string& org_id,
+                                                                 const std::string& user_id) {
+  return first_of(tx.query(kFindMember, org_id, user_id), &member_of);
+}
+
+Result<std::vector<app::Member>> SqlIdentityStore::members_page(Tx& tx, const std::string& org_id,
+                                                                const std::string& after_user_id,
+                                                                int limit) {
+  return all_of(tx.query(kMembersPage, org_id, after_user_id, limit), &member_of);
+}
+
+Result<bool> SqlIdentityStore::change_member_role(Tx& tx, const std::string& org_id,
+                                                  const std::string& user_id, domain::OrgRole from,
+                                                  domain::OrgRole to) {
+  return changed_one(tx.execute(kChangeMemberRole, org_id, user_id, domain::role_name(from),
+                                domain::role_name(to)));
+}
+
+Result<bool> SqlIdentityStore::delete_member(Tx& tx, const std::string& org_id,
+                                             const std::string& user_id) {
+  return changed_one(tx.execute(kDeleteMember, org_id, user_id));
+}
+
+Result<int64_t> SqlIdentityStore::revoke_refresh_tokens_of(Tx& tx, const std::string& org_id,
+                                                           const std::string& user_id,
+                                                           TimePoint at) {
+  return tx.execute(kRevokeRefreshOf, org_id, user_id, format_rfc3339(at));
+}
+
+Result<void> SqlIdentityStore::insert_invitation(Tx& tx, const app::Invitation& i,
+                                                 const std::string& token_hash) {
+  return exec(tx, kInsertInvitation, i.id, i.org_id, i.email, domain::role_name(i.role), token_hash,
+              i.invited_by, format_rfc3339(i.created_at), format_rfc3339(i.expires_at));
+}
+
+Result<std::optional<app::Invitation>> SqlIdentityStore::find_invitation_by_token(
+    Tx& tx, const std::string& token_hash) {
+  return first_of(tx.query(kInvitationByToken, token_hash), &invitation_of);
+}
+
+Result<std::optional<app::Invitation>> SqlIdentityStore::find_invitation(Tx& tx,
+                                                                         const std::string& org_id,
+                                                                         const std::string& id) {
+  return first_of(tx.query(kInvitation, org_id, id), &invitation_of);
+}
+
+Result<std::vector<app::Invitation>> SqlIdentityStore::pending_invitations(
+    Tx& tx, const std::string& org_id, TimePoint now, const std::string& after_id, int limit) {
+  return all_of(tx.query(kPendingInvitations, org_id, format_rfc3339(now), after_id, limit),
+                &invitation_of);
+}
+
+Result<int64_t> SqlIdentityStore::revoke_invitations_for(Tx& tx, const std::string& org_id,
+                                                         const std::string& email, TimePoint at) {
+  return tx.execute(kRevokeInvitationsFor, org_id, email, format_rfc3339(at));
+}
+
+Result<bool> SqlIdentityStore::revoke_invitation(Tx& tx, const std::string& org_id,
+                                                 const std::string& id, TimePoint at) {
+  return changed_one(tx.execute(kRevokeInvitation, org_id, id, format_rfc3339(at)));
+}
+
+Result<bool> SqlIdentityStore::accept_invitation(Tx& tx, const std::string& id,
+                                                 const std::string& user_id, TimePoint at) {
+  return changed_one(tx.execute(kAcceptInvitation, id, user_id, format_rfc3339(at)));
+}
+
+Result<void> SqlIdentityStore::insert_api_key(Tx& tx, const app::ApiKey& k,
+                                              const std::string& key_hash) {
+  return exec(tx, kInsertApiKey, k.id, k.org_id, k.name, domain::role_name(k.role), key_hash,
+              k.prefix, k.created_by, format_rfc3339(k.created_at));
+}
+
+Result<std::optional<app::ApiKey>> SqlIdentityStore::find_api_key_by_hash(
+    Tx& tx, const std::string& key_hash) {
+  return first_of(tx.query(kApiKeyByHash, key_hash), &api_key_of);
+}
+
+Result<std::optional<app::ApiKey>> SqlIdentityStore::find_api_key(Tx& tx, const std::string& org_id,
+                                                                  const std::string& id) {
+  return first_of(tx.query(kApiKey, org_id, id), &api_key_of);
+}
+
+Result<std::vector<app::ApiKey>> SqlIdentityStore::api_keys_page(Tx& tx, const std::string& org_id,
+                                                                 const std::string& after_id,
+                                                                 int limit) {
+  return all_of(tx.query(kApiKeysPage, org_id, after_id, limit), &api_key_of);
+}
+
+Result<std::vector<app::ApiKey>> SqlIdentityStore::api_keys_created_by(Tx& tx,
+                                                                       const std::string& org_id,
+                                                                       const std::string& user_id) {
+  return all_of(tx.query(kApiKeysCreatedBy, org_id, user_id), &api_key_of);
+}
+
+Result<bool> SqlIdentityStore::revoke_api_key(Tx& tx, const std::string& org_id,
+                                              const std::string& id, TimePoint at) {
+  return changed_one(tx.execute(kRevokeApiKey, org_id, id, format_rfc3339(at)));
+}
+
+Result<bool> SqlIdentityStore::touch_api_key(Tx& tx, const std::string& id, TimePoint at,
+                                             TimePoint stale_before) {
+  return changed_one(
+      tx.execute(kTouchApiKey, id, format_rfc3339(at), format_rfc3339(stale_before)));
+}
+
 }  // namespace atelier::identity::adapters

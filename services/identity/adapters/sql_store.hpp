@@ -29,6 +29,48 @@ class SqlIdentityStore final : public app::IdentityStore {
   Result<void> append_audit(Tx& tx, const app::AuditEntry& entry) override;
   Result<std::vector<app::AuditEntry>> audit_page(Tx& tx, const std::string& org_id,
                                                   const std::string& before_id, int limit) override;
+
+  // --- members, invitations, API keys ---------------------------------------------------------
+  Result<std::optional<app::Member>> find_member(Tx& tx, const std::string& org_id,
+                                                 const std::string& user_id) override;
+  Result<std::vector<app::Member>> members_page(Tx& tx, const std::string& org_id,
+                                                const std::string& after_user_id,
+                                                int limit) override;
+  Result<bool> change_member_role(Tx& tx, const std::string& org_id, const std::string& user_id,
+                                  domain::OrgRole from, domain::OrgRole to) override;
+  Result<bool> delete_member(Tx& tx, const std::string& org_id,
+                             const std::string& user_id) override;
+  Result<int64_t> revoke_refresh_tokens_of(Tx& tx, const std::string& org_id,
+                                           const std::string& user_id, TimePoint at) override;
+  Result<void> insert_invitation(Tx& tx, const app::Invitation& invitation,
+                                 const std::string& token_hash) override;
+  Result<std::optional<app::Invitation>> find_invitation_by_token(
+      Tx& tx, const std::string& token_hash) override;
+  Result<std::optional<app::Invitation>> find_invitation(Tx& tx, const std::string& org_id,
+                                                         const std::string& id) override;
+  Result<std::vector<app::Invitation>> pending_invitations(Tx& tx, const std::string& org_id,
+                                                           TimePoint now,
+                                                           const std::string& after_id,
+                                                           int limit) override;
+  Result<int64_t> revoke_invitations_for(Tx& tx, const std::string& org_id,
+                                         const std::string& email, TimePoint at) override;
+  Result<bool> revoke_invitation(Tx& tx, const std::string& org_id, const std::string& id,
+                                 TimePoint at) override;
+  Result<bool> accept_invitation(Tx& tx, const std::string& id, const std::string& user_id,
+                                 TimePoint at) override;
+  Result<void> insert_api_key(Tx& tx, const app::ApiKey& key, const std::string& key_hash) override;
+  Result<std::optional<app::ApiKey>> find_api_key_by_hash(Tx& tx,
+                                                          const std::string& key_hash) override;
+  Result<std::optional<app::ApiKey>> find_api_key(Tx& tx, const std::string& org_id,
+                                                  const std::string& id) override;
+  Result<std::vector<app::ApiKey>> api_keys_page(Tx& tx, const std::string& org_id,
+                                                 const std::string& after_id, int limit) override;
+  Result<std::vector<app::ApiKey>> api_keys_created_by(Tx& tx, const std::string& org_id,
+                                                       const std::string& user_id) override;
+  Result<bool> revoke_api_key(Tx& tx, const std::string& org_id, const std::string& id,
+                              TimePoint at) override;
+  Result<bool> touch_api_key(Tx& tx, const std::string& id, TimePoint at,
+                             TimePoint stale_before) override;
 };
 
 }  // namespace atelier::identity::adapters

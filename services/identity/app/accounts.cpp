@@ -1,6 +1,10 @@
 #include "app/accounts.hpp"
 
+#include <cctype>
+
+#include "atelier/auth/encoding.hpp"
 #include "atelier/auth/secrets.hpp"
+#include "atelier/auth/totp.hpp"
 #include "atelier/core/log.hpp"
 #include "atelier/core/uuid.hpp"
 #include "atelier/events/outbox.hpp"
@@ -11,6 +15,32 @@ namespace atelier::identity::app {
 namespace {
 
 constexpr std::string_view kSource = "/services/identity";
+constexpr std::chrono::minutes kMfaChallengeTtl{5};
+constexpr int kMfaMaxFailures = 5;
+constexpr int kRecoveryCodes = 10;
+
+// A recovery code as typed: case and dashes do not matter.
+std::string normalize_recovery_code(std::string_view code) {
+  std::string out;
+  for (char c : code) {
+    if (c != '-' && c != ' ') {
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+  }
+  return out;
+}
+
+bool looks_like_totp(std::string_view code) {
+  size_t digits = 0;
+  for (char c : code) {
+    if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c != ' ') {
+      return false;
+    }
+  }
+  return digits == 6;
+}
 
 // Escapes a value for the small JSON payloads of events and audit details.
 std::string json_string(std::string_view s) {
@@ -32,7 +62,7 @@ Error unauthenticated(std::string message) {
 
 Accounts::Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys,
                    TokenSettings tokens, const auth::PasswordPolicy& policy, const Clock& clock,
-                   ThrottleSettings throttle, auth::PasswordHashParams hashing)
+                   ThrottleSettings throttle, auth::PasswordHashParams hashing, MfaStore* mfa)
     : db_(db),
       store_(store),
       keys_(keys),
@@ -40,7 +70,8 @@ Accounts::Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys,
       policy_(policy),
       clock_(clock),
       throttle_(throttle),
-      hashing_(hashing) {}
+      hashing_(hashing),
+      mfa_(mfa) {}
 
 const std::string& Accounts::decoy_hash() {
   std::call_once(decoy_once_, [this] {
@@ -164,8 +195,13 @@ Result<TokenPair> Accounts::issue(db::Transaction& tx, const User& user,
   if (auto r = store_.insert_refresh_token(tx, stored); !r) {
     return std::move(r).error();
   }
-  return TokenPair{keys_.sign(claims), refresh, tokens_.access_ttl, membership.org_id,
-                   claims.roles};
+  TokenPair pair;
+  pair.access_token = keys_.sign(claims);
+  pair.refresh_token = refresh;
+  pair.expires_in = tokens_.access_ttl;
+  pair.org_id = membership.org_id;
+  pair.roles = claims.roles;
+  return pair;
 }
 
 Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
@@ -258,13 +294,35 @@ Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
     if (auto r = store_.clear_throttle(tx, account_key); !r) {
       return std::move(r).error();
     }
+    if (mfa_ != nullptr) {
+      auto totp = mfa_->totp(tx, user->id);
+      if (!totp) {
+        return std::move(totp).error();
+      }
+      if (*totp && (*totp)->confirmed_at) {
+        const std::string token = auth::random_token();
+        MfaChallenge challenge{Uuid::v7(clock_).str(),
+                               chosen->org_id,
+                               user->id,
+                               now + kMfaChallengeTtl,
+                               0,
+                               std::nullopt};
+        if (auto r = mfa_->insert_challenge(tx, challenge, auth::token_hash(token), now); !r) {
+          return std::move(r).error();
+        }
+        TokenPair pending;
+        pending.mfa_token = token;
+        pending.org_id = chosen->org_id;
+        return pending;
+      }
+    }
     if (auto r = audit_event(tx, chosen->org_id, user->id, "login.succeeded", user->id, cmd.ip);
         !r) {
       return std::move(r).error();
     }
     return issue(tx, *user, *chosen, Uuid::v7(clock_).str());
   });
-  if (outcome && outcome->access_token.empty()) {
+  if (outcome && outcome->access_token.empty() && outcome->mfa_token.empty()) {
     return unauthenticated("Wrong email or password.");
   }
   return outcome;
@@ -383,6 +441,196 @@ Result<std::vector<AuditEntry>> Accounts::audit(const Principal& principal,
                       [&](db::Transaction& tx) {
                         return store_.audit_page(tx, principal.org_id, before_id, limit);
                       });
+}
+
+Result<TotpSetup> Accounts::start_totp(const Principal& principal) {
+  if (mfa_ == nullptr || principal.kind != Principal::Kind::kUser) {
+    return Error::forbidden("A second factor can only be set up for a person's account.");
+  }
+  const std::string secret = auth::base32_encode(auth::generate_totp_secret());
+  return db_.transact([&](db::Transaction& tx) -> Result<TotpSetup> {
+    auto user = store_.find_user(tx, principal.subject);
+    if (!user) {
+      return std::move(user).error();
+    }
+    if (!user->has_value()) {
+      return Error::not_found("This account no longer exists.");
+    }
+    auto current = mfa_->totp(tx, principal.subject);
+    if (!current) {
+      return std::move(current).error();
+    }
+    if (*current && (*current)->confirmed_at) {
+      return Error::conflict("An authenticator is already active; disable it first.");
+    }
+    if (auto r = mfa_->start_totp(tx, principal.subject, secret, clock_.now()); !r) {
+      return std::move(r).error();
+    }
+    return TotpSetup{secret, auth::otpauth_uri("Atelier", (*user)->email, secret)};
+  });
+}
+
+Result<std::vector<std::string>> Accounts::confirm_totp(const Principal& principal,
+                                                        std::string_view code) {
+  if (mfa_ == nullptr || principal.kind != Principal::Kind::kUser) {
+    return Error::forbidden("A second factor can only be set up for a person's account.");
+  }
+  const TimePoint now = clock_.now();
+  return db_.transact([&](db::Transaction& tx) -> Result<std::vector<std::string>> {
+    auto current = mfa_->totp(tx, principal.subject);
+    if (!current) {
+      return std::move(current).error();
+    }
+    if (!*current) {
+      return Error::not_found("Start the authenticator set-up first.");
+    }
+    if ((*current)->confirmed_at) {
+      return Error::conflict("This authenticator is already active.");
+    }
+    const auto secret = auth::base32_decode((*current)->secret_base32);
+    auto step = secret ? auth::verify_totp(code, *secret, now)
+                       : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
+    if (!step) {
+      return Error::invalid("That code is not the one the authenticator shows now.",
+                            {{"code", "Type the 6 digits your authenticator app shows."}});
+    }
+    if (auto r = mfa_->confirm_totp(tx, principal.subject, *step, now); !r) {
+      return std::move(r).error();
+    }
+    std::vector<std::string> codes;
+    std::vector<std::string> hashes;
+    for (int i = 0; i < kRecoveryCodes; ++i) {
+      std::string raw = auth::base32_encode(auth::random_bytes(7)).substr(0, 10);
+      for (char& c : raw) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      codes.push_back(raw.substr(0, 5) + "-" + raw.substr(5));
+      hashes.push_back(auth::token_hash(raw));
+    }
+    if (auto r = mfa_->replace_recovery_codes(tx, principal.subject, hashes); !r) {
+      return std::move(r).error();
+    }
+    if (auto r = audit_event(tx, principal.org_id, principal.subject, "mfa.enabled",
+                             principal.subject, "");
+        !r) {
+      return std::move(r).error();
+    }
+    return codes;
+  });
+}
+
+Result<void> Accounts::disable_totp(const Principal& principal, std::string_view code) {
+  if (mfa_ == nullptr || principal.kind != Principal::Kind::kUser) {
+    return Error::forbidden("A second factor can only be managed for a person's account.");
+  }
+  const TimePoint now = clock_.now();
+  return db_.transact([&](db::Transaction& tx) -> Result<void> {
+    auto current = mfa_->totp(tx, principal.subject);
+    if (!current) {
+      return std::move(current).error();
+    }
+    if (!*current || !(*current)->confirmed_at) {
+      return Error::not_found("No authenticator is active on this account.");
+    }
+    const auto secret = auth::base32_decode((*current)->secret_base32);
+    auto step = secret ? auth::verify_totp(code, *secret, now, 1, (*current)->last_used_step)
+                       : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
+    if (!step) {
+      return Error::invalid("That code is not the one the authenticator shows now.",
+                            {{"code", "Type the 6 digits your authenticator app shows."}});
+    }
+    if (auto r = mfa_->remove_totp(tx, principal.subject); !r) {
+      return r;
+    }
+    return audit_event(tx, principal.org_id, principal.subject, "mfa.disabled", principal.subject,
+                       "");
+  });
+}
+
+Result<TokenPair> Accounts::complete_mfa_login(const std::string& mfa_token, std::string_view code,
+                                               const std::string& ip) {
+  if (mfa_ == nullptr) {
+    return unauthenticated("No second factor is configured on this server.");
+  }
+  const TimePoint now = clock_.now();
+  std::string refusal;
+  // A wrong code must commit its failure count, so the refusal is made after the transaction.
+  auto outcome = db_.transact([&](db::Transaction& tx) -> Result<TokenPair> {
+    auto challenge = mfa_->challenge(tx, auth::token_hash(mfa_token));
+    if (!challenge) {
+      return std::move(challenge).error();
+    }
+    if (!*challenge || (*challenge)->used_at || (*challenge)->expires_at <= now ||
+        (*challenge)->failures >= kMfaMaxFailures) {
+      refusal = "This log-in has expired or was already completed: log in again.";
+      return TokenPair{};
+    }
+    const MfaChallenge& c = **challenge;
+    auto totp = mfa_->totp(tx, c.user_id);
+    if (!totp) {
+      return std::move(totp).error();
+    }
+    bool accepted = false;
+    if (looks_like_totp(code) && *totp) {
+      const auto secret = auth::base32_decode((*totp)->secret_base32);
+      auto step = secret ? auth::verify_totp(code, *secret, now, 1, (*totp)->last_used_step)
+                         : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
+      if (step) {
+        auto fresh = mfa_->use_totp_step(tx, c.user_id, *step);
+        if (!fresh) {
+          return std::move(fresh).error();
+        }
+        accepted = *fresh;
+      }
+    } else {
+      auto used = mfa_->use_recovery_code(tx, c.user_id,
+                                          auth::token_hash(normalize_recovery_code(code)), now);
+      if (!used) {
+        return std::move(used).error();
+      }
+      accepted = *used;
+    }
+    if (!accepted) {
+      if (auto r = mfa_->fail_challenge(tx, c.id); !r) {
+        return std::move(r).error();
+      }
+      if (auto r = audit_event(tx, c.org_id, c.user_id, "login.mfa_failed", c.user_id, ip); !r) {
+        return std::move(r).error();
+      }
+      refusal = "Wrong code.";
+      return TokenPair{};
+    }
+    auto spent = mfa_->use_challenge(tx, c.id, now);
+    if (!spent) {
+      return std::move(spent).error();
+    }
+    if (!*spent) {
+      refusal = "This log-in was already completed: log in again.";
+      return TokenPair{};
+    }
+    auto user = store_.find_user(tx, c.user_id);
+    if (!user) {
+      return std::move(user).error();
+    }
+    auto memberships = store_.memberships_of(tx, c.user_id);
+    if (!memberships) {
+      return std::move(memberships).error();
+    }
+    for (const auto& m : *memberships) {
+      if (m.org_id == c.org_id && user->has_value()) {
+        if (auto r = audit_event(tx, c.org_id, c.user_id, "login.succeeded", c.user_id, ip); !r) {
+          return std::move(r).error();
+        }
+        return issue(tx, **user, m, Uuid::v7(clock_).str());
+      }
+    }
+    refusal = "This account is no longer a member of that organisation.";
+    return TokenPair{};
+  });
+  if (outcome && !refusal.empty()) {
+    return unauthenticated(refusal);
+  }
+  return outcome;
 }
 
 Result<Principal> Accounts::verify_access_token(std::string_view token) const {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "app/mfa_store.hpp"
 #include "app/store.hpp"
 #include "atelier/auth/jwt.hpp"
 #include "atelier/auth/password.hpp"
@@ -53,11 +54,19 @@ struct LoginCommand {
 };
 
 struct TokenPair {
+  // Set instead of the tokens when the account has a second factor: the client sends it back with
+  // a code to complete_mfa_login().
+  std::string mfa_token;
   std::string access_token;
   std::string refresh_token;
   std::chrono::seconds expires_in{0};
   std::string org_id;
   std::vector<std::string> roles;
+};
+
+struct TotpSetup {
+  std::string secret_base32;  // for typing in by hand
+  std::string otpauth_uri;    // for a QR code
 };
 
 struct Profile {
@@ -70,7 +79,8 @@ class Accounts {
   Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys, TokenSettings tokens,
            const auth::PasswordPolicy& policy, const Clock& clock = SystemClock::instance(),
            ThrottleSettings throttle = {},
-           auth::PasswordHashParams hashing = auth::PasswordHashParams::interactive());
+           auth::PasswordHashParams hashing = auth::PasswordHashParams::interactive(),
+           MfaStore* mfa = nullptr);
 
   // Creates the account and its first organisation, owned by it. kConflict when the email is
   // taken; kInvalid with field errors for bad input or a weak password.
@@ -87,6 +97,17 @@ class Accounts {
   Result<Profile> profile(const Principal& principal);
   Result<std::vector<AuditEntry>> audit(const Principal& principal, const std::string& before_id,
                                         int limit);
+
+  // Second factor. start_totp makes a new secret (kConflict when one is already active);
+  // confirm_totp activates it with a first code and returns ten single-use recovery codes, shown
+  // once; disable_totp needs a current code.
+  Result<TotpSetup> start_totp(const Principal& principal);
+  Result<std::vector<std::string>> confirm_totp(const Principal& principal, std::string_view code);
+  Result<void> disable_totp(const Principal& principal, std::string_view code);
+  // The second step of a log-in: a TOTP code (each time step accepted once) or a recovery code.
+  // Five wrong codes end the challenge.
+  Result<TokenPair> complete_mfa_login(const std::string& mfa_token, std::string_view code,
+                                       const std::string& ip);
 
   // Checks an access token (for http::Authenticator).
   Result<Principal> verify_access_token(std::string_view token) const;
@@ -108,6 +129,7 @@ class Accounts {
   const Clock& clock_;
   ThrottleSettings throttle_;
   auth::PasswordHashParams hashing_;
+  MfaStore* mfa_;
   std::once_flag decoy_once_;
   std::string decoy_hash_;
 };

@@ -65,6 +65,43 @@ struct AuditEntry {
   TimePoint created_at;
 };
 
+// --- members, invitations, API keys (app/members.hpp, app/api_keys.hpp) -------------------
+
+struct Member {
+  std::string user_id;
+  std::string email;
+  std::string name;
+  domain::OrgRole role = domain::OrgRole::kGuest;
+  TimePoint joined_at;
+};
+
+struct Invitation {
+  std::string id;
+  std::string org_id;
+  std::string email;  // normalised (lower-cased)
+  domain::OrgRole role = domain::OrgRole::kGuest;
+  std::string invited_by;  // a user id, or "api_key:<id>"
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<TimePoint> accepted_at;
+  std::string accepted_by;  // the user who accepted; empty until then
+  std::optional<TimePoint> revoked_at;
+};
+
+// An API key as stored: never the key itself, only its digest (kept apart, in the store) and
+// its first characters, so that people can tell their keys apart in a list.
+struct ApiKey {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  domain::OrgRole role = domain::OrgRole::kGuest;
+  std::string prefix;
+  std::string created_by;
+  TimePoint created_at;
+  std::optional<TimePoint> last_used_at;
+  std::optional<TimePoint> revoked_at;
+};
+
 class IdentityStore {
  public:
   virtual ~IdentityStore() = default;
@@ -101,6 +138,67 @@ class IdentityStore {
   // Newest first; `before_id` is the cursor (entries with a smaller id).
   virtual Result<std::vector<AuditEntry>> audit_page(Tx& tx, const std::string& org_id,
                                                      const std::string& before_id, int limit) = 0;
+
+  // --- members, invitations, API keys ---------------------------------------------------------
+  // Every lookup by id takes the org_id too, so a row of another organisation is simply not found.
+
+  virtual Result<std::optional<Member>> find_member(Tx& tx, const std::string& org_id,
+                                                    const std::string& user_id) = 0;
+  // Ordered by user id; `after_user_id` is the cursor ("" for the first page).
+  virtual Result<std::vector<Member>> members_page(Tx& tx, const std::string& org_id,
+                                                   const std::string& after_user_id, int limit) = 0;
+  // Sets the role only while it is still `from` (a compare-and-set, so two concurrent changes
+  // cannot both win); false when it was not.
+  virtual Result<bool> change_member_role(Tx& tx, const std::string& org_id,
+                                          const std::string& user_id, domain::OrgRole from,
+                                          domain::OrgRole to) = 0;
+  // Deletes the membership unless it is the owner's; false when nothing was deleted.
+  virtual Result<bool> delete_member(Tx& tx, const std::string& org_id,
+                                     const std::string& user_id) = 0;
+  // Ends every session of the user in that organisation; returns how many tokens were revoked.
+  virtual Result<int64_t> revoke_refresh_tokens_of(Tx& tx, const std::string& org_id,
+                                                   const std::string& user_id, TimePoint at) = 0;
+
+  virtual Result<void> insert_invitation(Tx& tx, const Invitation& invitation,
+                                         const std::string& token_hash) = 0;
+  virtual Result<std::optional<Invitation>> find_invitation_by_token(
+      Tx& tx, const std::string& token_hash) = 0;
+  virtual Result<std::optional<Invitation>> find_invitation(Tx& tx, const std::string& org_id,
+                                                            const std::string& id) = 0;
+  // Neither accepted, revoked nor expired at `now`; ordered by id, `after_id` is the cursor.
+  virtual Result<std::vector<Invitation>> pending_invitations(Tx& tx, const std::string& org_id,
+                                                              TimePoint now,
+                                                              const std::string& after_id,
+                                                              int limit) = 0;
+  // Revokes the open (not accepted, not revoked) invitations for `email`; returns how many.
+  virtual Result<int64_t> revoke_invitations_for(Tx& tx, const std::string& org_id,
+                                                 const std::string& email, TimePoint at) = 0;
+  // False when it was accepted or revoked already.
+  virtual Result<bool> revoke_invitation(Tx& tx, const std::string& org_id, const std::string& id,
+                                         TimePoint at) = 0;
+  // Marks it accepted unless it was accepted or revoked already (by a concurrent request); false
+  // then.
+  virtual Result<bool> accept_invitation(Tx& tx, const std::string& id, const std::string& user_id,
+                                         TimePoint at) = 0;
+
+  virtual Result<void> insert_api_key(Tx& tx, const ApiKey& key, const std::string& key_hash) = 0;
+  // By digest, whatever the organisation: this is how a presented key is recognised.
+  virtual Result<std::optional<ApiKey>> find_api_key_by_hash(Tx& tx,
+                                                             const std::string& key_hash) = 0;
+  virtual Result<std::optional<ApiKey>> find_api_key(Tx& tx, const std::string& org_id,
+                                                     const std::string& id) = 0;
+  // Keys not revoked, ordered by id; `after_id` is the cursor.
+  virtual Result<std::vector<ApiKey>> api_keys_page(Tx& tx, const std::string& org_id,
+                                                    const std::string& after_id, int limit) = 0;
+  // The keys a user made in an organisation that are not revoked.
+  virtual Result<std::vector<ApiKey>> api_keys_created_by(Tx& tx, const std::string& org_id,
+                                                          const std::string& user_id) = 0;
+  // False when it was revoked already.
+  virtual Result<bool> revoke_api_key(Tx& tx, const std::string& org_id, const std::string& id,
+                                      TimePoint at) = 0;
+  // Records a use at `at` unless one was recorded after `stale_before`; false then.
+  virtual Result<bool> touch_api_key(Tx& tx, const std::string& id, TimePoint at,
+                                     TimePoint stale_before) = 0;
 };
 
 }  // namespace atelier::identity::app

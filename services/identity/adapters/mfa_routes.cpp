@@ -1,0 +1,125 @@
+#include "adapters/mfa_routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "atelier/http/json_body.hpp"
+
+namespace atelier::identity::adapters {
+
+namespace json = boost::json;
+using http::Method;
+using http::Request;
+using http::Response;
+using http::RouteOptions;
+
+namespace {
+
+std::string client_ip(const Request& request) {
+  const std::string& a = request.remote_address;
+  const size_t colon = a.rfind(':');
+  return colon == std::string::npos ? a : a.substr(0, colon);
+}
+
+// Reads {"code": "..."} (plus `extra` when given) from the body, or answers the problem.
+Result<std::string> code_field(const Request& request) {
+  auto body = http::json_object_body(request);
+  if (!body) {
+    return std::move(body).error();
+  }
+  http::FieldReader f(*body);
+  std::string code = f.string("code", true, 64);
+  if (!f.ok()) {
+    return f.error();
+  }
+  return code;
+}
+
+}  // namespace
+
+std::string token_response_json(const app::TokenPair& t) {
+  if (!t.mfa_token.empty()) {
+    return json::serialize(json::object{{"mfa_required", true},
+                                        {"mfa_token", t.mfa_token},
+                                        {"methods", json::array{"totp", "recovery_code"}}});
+  }
+  json::array roles;
+  for (const auto& r : t.roles) {
+    roles.emplace_back(r);
+  }
+  return json::serialize(json::object{{"access_token", t.access_token},
+                                      {"token_type", "Bearer"},
+                                      {"expires_in", t.expires_in.count()},
+                                      {"refresh_token", t.refresh_token},
+                                      {"org_id", t.org_id},
+                                      {"roles", std::move(roles)}});
+}
+
+void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
+  router.add(
+      Method::kPost, "/api/v1/auth/login/mfa",
+      [&accounts](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string token = f.string("mfa_token", true, 128);
+        const std::string code = f.string("code", true, 64);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        auto tokens = accounts.complete_mfa_login(token, code, client_ip(request));
+        if (!tokens) {
+          return Response::problem(tokens.error(), request);
+        }
+        return Response::json(200, token_response_json(*tokens));
+      },
+      RouteOptions::public_route("auth.login.mfa"));
+
+  router.add(
+      Method::kPost, "/api/v1/me/mfa/totp",
+      [&accounts](Request& request) {
+        auto setup = accounts.start_totp(*request.principal);
+        if (!setup) {
+          return Response::problem(setup.error(), request);
+        }
+        return Response::json(201, json::object{{"secret", setup->secret_base32},
+                                                {"otpauth_uri", setup->otpauth_uri}});
+      },
+      RouteOptions{.blocking = true, .name = "mfa.totp.start", .anonymous = false});
+
+  router.add(
+      Method::kPost, "/api/v1/me/mfa/totp/confirm",
+      [&accounts](Request& request) {
+        auto code = code_field(request);
+        if (!code) {
+          return Response::problem(code.error(), request);
+        }
+        auto codes = accounts.confirm_totp(*request.principal, *code);
+        if (!codes) {
+          return Response::problem(codes.error(), request);
+        }
+        json::array list;
+        for (const auto& c : *codes) {
+          list.emplace_back(c);
+        }
+        return Response::json(200, json::object{{"recovery_codes", std::move(list)}});
+      },
+      RouteOptions{.blocking = true, .name = "mfa.totp.confirm", .anonymous = false});
+
+  router.add(
+      Method::kDelete, "/api/v1/me/mfa/totp",
+      [&accounts](Request& request) {
+        auto code = code_field(request);
+        if (!code) {
+          return Response::problem(code.error(), request);
+        }
+        if (auto done = accounts.disable_totp(*request.principal, *code); !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions{.blocking = true, .name = "mfa.totp.disable", .anonymous = false});
+}
+
+}  // namespace atelier::identity::adapters

@@ -1,0 +1,15 @@
+// HTTP routes of the second factor: enrolment of an authenticator app and the second step of a
+// log-in.
+#pragma once
+
+#include "app/accounts.hpp"
+#include "atelier/http/router.hpp"
+
+namespace atelier::identity::adapters {
+
+// The JSON answer to a log-in step: tokens, or a request for the second factor.
+std::string token_response_json(const app::TokenPair& tokens);
+
+void add_mfa_routes(http::Router& router, app::Accounts& accounts);
+
+}  // namespace atelier::identity::adapters

@@ -1,0 +1,86 @@
+// The members of an organisation: invitations by email (a single-use token, valid for a week),
+// the member list, role changes, removal and leaving, and the transfer of ownership. Every action
+// is checked against the policy table with the caller's current role in the organisation of its
+// credentials; the organisation always comes from the credentials.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "app/store.hpp"
+#include "atelier/core/principal.hpp"
+
+namespace atelier::identity::app {
+
+struct InviteCommand {
+  std::string email;
+  std::string role;  // admin, member or guest
+  std::string ip;
+};
+
+struct CreatedInvitation {
+  Invitation invitation;
+  std::string token;  // shown once, to whoever sends it to the invitee; only its digest is kept
+};
+
+struct AcceptedInvitation {
+  std::string org_id;
+  domain::OrgRole role = domain::OrgRole::kGuest;
+};
+
+class Members {
+ public:
+  static constexpr std::chrono::seconds kInvitationTtl{7 * 24 * 3600};
+
+  Members(db::Database& db, IdentityStore& store, const Clock& clock = SystemClock::instance(),
+          std::chrono::seconds invitation_ttl = kInvitationTtl);
+
+  // The members of the caller's organisation, by user id; `after_user_id` is the cursor.
+  Result<std::vector<Member>> list(const Principal& caller, const std::string& after_user_id,
+                                   int limit);
+
+  // kInvalid for a bad email or role (owner cannot be invited), kForbidden unless the caller may
+  // invite and grant that role, kConflict when the address is already a member's. Inviting an
+  // address again replaces its pending invitation (the older link stops working).
+  Result<CreatedInvitation> invite(const Principal& caller, const InviteCommand& cmd);
+  // Invitations neither accepted, cancelled nor expired; never their tokens.
+  Result<std::vector<Invitation>> pending_invitations(const Principal& caller,
+                                                      const std::string& after_id, int limit);
+  // kNotFound outside the caller's organisation, kConflict once accepted; cancelling twice is
+  // fine.
+  Result<void> cancel_invitation(const Principal& caller, const std::string& id,
+                                 const std::string& ip);
+  // The signed-in user (acting in any organisation) joins the invitation's organisation.
+  // kNotFound for an unknown token, kForbidden when it was sent to another address or the caller
+  // is not a person, kConflict when it was used or they are a member already, kGone when it was
+  // cancelled or has expired.
+  Result<AcceptedInvitation> accept(const Principal& caller, const std::string& token,
+                                    const std::string& ip);
+
+  // Sets a member's role to admin, member or guest. Nobody changes their own role or the owner's,
+  // and nobody grants more than their own role. A demoted member's API keys above the new role
+  // are revoked.
+  Result<Member> change_role(const Principal& caller, const std::string& user_id,
+                             const std::string& role, const std::string& ip);
+  // Removes a member, or lets the caller leave (user_id = their own). The owner can be neither
+  // removed nor leave. The member's sessions and API keys in the organisation end with it.
+  Result<void> remove(const Principal& caller, const std::string& user_id, const std::string& ip);
+  // The owner hands the organisation to another member and becomes an admin.
+  Result<void> transfer_ownership(const Principal& caller, const std::string& user_id,
+                                  const std::string& ip);
+
+ private:
+  // Revokes the keys `user_id` made in the organisation whose role is above `ceiling` (all of
+  // them when `ceiling` is nullopt), recording each in the audit log.
+  Result<void> revoke_keys_of(db::Transaction& tx, const Principal& caller,
+                              const std::string& user_id, std::optional<domain::OrgRole> ceiling,
+                              std::string_view reason, const std::string& ip);
+
+  db::Database& db_;
+  IdentityStore& store_;
+  const Clock& clock_;
+  std::chrono::seconds invitation_ttl_;
+};
+
+}  // namespace atelier::identity::app

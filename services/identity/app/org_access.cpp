@@ -1,0 +1,66 @@
+#include "app/org_access.hpp"
+
+#include "atelier/core/log.hpp"
+#include "atelier/core/uuid.hpp"
+
+namespace atelier::identity::app {
+
+Result<domain::OrgRole> current_role(IdentityStore& store, db::Transaction& tx,
+                                     const Principal& caller) {
+  if (caller.org_id.empty()) {
+    return Error::forbidden("These credentials act in no organisation.");
+  }
+  switch (caller.kind) {
+    case Principal::Kind::kUser: {
+      auto member = store.find_member(tx, caller.org_id, caller.subject);
+      if (!member) {
+        return std::move(member).error();
+      }
+      if (!member->has_value()) {
+        return Error::forbidden("You are no longer a member of this organisation.");
+      }
+      return (*member)->role;
+    }
+    case Principal::Kind::kApiKey: {
+      auto key = store.find_api_key(tx, caller.org_id, caller.subject);
+      if (!key) {
+        return std::move(key).error();
+      }
+      if (!key->has_value() || (*key)->revoked_at) {
+        return Error::forbidden("This API key was revoked.");
+      }
+      return (*key)->role;
+    }
+    case Principal::Kind::kClient:
+      break;
+  }
+  return Error::forbidden("These credentials cannot act on an organisation's members.");
+}
+
+Result<void> require(domain::OrgRole role, domain::Action action, std::string message) {
+  if (!domain::role_allows(role, action)) {
+    return Error::forbidden(std::move(message));
+  }
+  return {};
+}
+
+std::string actor_of(const Principal& caller) {
+  return caller.kind == Principal::Kind::kApiKey ? "api_key:" + caller.subject : caller.subject;
+}
+
+Result<void> record_audit(IdentityStore& store, db::Transaction& tx, const Clock& clock,
+                          const std::string& org_id, const std::string& actor,
+                          std::string_view action, const std::string& target, const std::string& ip,
+                          const std::string& detail) {
+  return store.append_audit(tx, AuditEntry{Uuid::v7(clock).str(), org_id, actor,
+                                           std::string(action), target, ip, detail, clock.now()});
+}
+
+std::string json_quoted(std::string_view s) {
+  std::string out = "\"";
+  log::append_json_escaped(out, s);
+  out += '"';
+  return out;
+}
+
+}  // namespace atelier::identity::app
