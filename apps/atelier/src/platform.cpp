@@ -218,7 +218,7 @@ Result<void> Platform::start() {
       http::cors(p.config.cors_origins),
       http::authenticate(*router,
                          p.authenticator != nullptr ? *p.authenticator : p.no_authenticator),
-      http::idempotency(*p.idempotency),
+      http::idempotency(*p.idempotency, *router),
   };
   p.server = std::make_unique<http::Server>(http::ServerOptions::from(p.config),
                                             std::move(router).value(), std::move(chain));

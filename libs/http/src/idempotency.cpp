@@ -109,8 +109,11 @@ size_t MemoryIdempotencyStore::size() const {
   return entries_.size();
 }
 
-Middleware idempotency(IdempotencyStore& store) {
-  return [&store](Request& request, const Next& next) -> Response {
+namespace {
+
+Middleware idempotency_with(IdempotencyStore& store, std::vector<bool> secret_routes) {
+  return [&store, secret_routes = std::move(secret_routes)](Request& request,
+                                                            const Next& next) -> Response {
     if (request.method != Method::kPost || request.route_id < 0 ||
         !request.headers.contains("Idempotency-Key")) {
       return next(request);
@@ -162,13 +165,37 @@ Middleware idempotency(IdempotencyStore& store) {
       store.release(key);
       throw;
     }
-    if (storable(response)) {
+    const bool secret = request.route_id >= 0 &&
+                        static_cast<size_t>(request.route_id) < secret_routes.size() &&
+                        secret_routes[static_cast<size_t>(request.route_id)];
+    if (secret && response.status >= 200 && response.status < 300) {
+      // Keep the fact that it happened, never the secret itself.
+      store.complete(key, Response::problem(
+                              Error::conflict("This request was already processed. Its answer "
+                                              "held a secret that is shown only once and was not "
+                                              "kept; list the resources to see what was created."),
+                              request));
+    } else if (storable(response)) {
       store.complete(key, response);
     } else {
       store.release(key);
     }
     return response;
   };
+}
+
+}  // namespace
+
+Middleware idempotency(IdempotencyStore& store) {
+  return idempotency_with(store, {});
+}
+
+Middleware idempotency(IdempotencyStore& store, const Router& router) {
+  std::vector<bool> secret(router.routes().size(), false);
+  for (const auto& route : router.routes()) {
+    secret[static_cast<size_t>(route.id)] = route.options.secret_response;
+  }
+  return idempotency_with(store, std::move(secret));
 }
 
 }  // namespace atelier::http

@@ -174,3 +174,39 @@ TEST(MemoryIdempotencyStore, ReleasedClaimsCanBeRetried) {
 
 }  // namespace
 }  // namespace atelier::http
+
+namespace atelier::http {
+namespace {
+
+TEST(IdempotencySecrets, ASecretResponseIsNeverStoredAndARepeatIs409) {
+  ManualClock clock{TimePoint(std::chrono::seconds(1'800'000'000))};
+  MemoryIdempotencyStore store{clock};
+  Router router;
+  int calls = 0;
+  router.add(
+      Method::kPost, "/api/v1/api-keys",
+      [&calls](Request&) {
+        ++calls;
+        return Response::json(201, R"({"key":"atk_s3cr3t"})");
+      },
+      RouteOptions::non_blocking("api_keys.create").with_secret_response());
+  const std::vector<Middleware> chain{idempotency(store, router)};
+  auto post = [&] {
+    Request request;
+    request.method = Method::kPost;
+    request.path = "/api/v1/api-keys";
+    router.match(request);
+    request.headers.add("Idempotency-Key", "create-key-1");
+    return run_chain(chain, router.routes()[0].handler, request);
+  };
+  const Response first = post();
+  EXPECT_EQ(first.status, 201);
+  EXPECT_NE(first.body.find("atk_s3cr3t"), std::string::npos);
+  const Response repeat = post();
+  EXPECT_EQ(repeat.status, 409);
+  EXPECT_EQ(repeat.body.find("atk_s3cr3t"), std::string::npos) << "the secret was kept";
+  EXPECT_EQ(calls, 1) << "the repeat must not create a second key";
+}
+
+}  // namespace
+}  // namespace atelier::http

@@ -74,7 +74,7 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
         }
         return Response::json(200, token_response_json(*tokens));
       },
-      RouteOptions::public_route("auth.login.mfa"));
+      RouteOptions::public_route("auth.login.mfa").with_secret_response());
 
   router.add(
       Method::kPost, "/api/v1/me/mfa/totp",
@@ -86,7 +86,8 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
         return Response::json(201, json::object{{"secret", setup->secret_base32},
                                                 {"otpauth_uri", setup->otpauth_uri}});
       },
-      RouteOptions{.blocking = true, .name = "mfa.totp.start", .anonymous = false});
+      RouteOptions{.blocking = true, .name = "mfa.totp.start", .anonymous = false}
+          .with_secret_response());
 
   router.add(
       Method::kPost, "/api/v1/me/mfa/totp/confirm",
@@ -105,7 +106,8 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
         }
         return Response::json(200, json::object{{"recovery_codes", std::move(list)}});
       },
-      RouteOptions{.blocking = true, .name = "mfa.totp.confirm", .anonymous = false});
+      RouteOptions{.blocking = true, .name = "mfa.totp.confirm", .anonymous = false}
+          .with_secret_response());
 
   router.add(
       Method::kDelete, "/api/v1/me/mfa/totp",

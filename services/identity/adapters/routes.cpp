@@ -261,7 +261,7 @@ void IdentityService::add_routes(http::Router& router) {
         }
         return Response::json(200, adapters::token_response_json(*tokens));
       },
-      RouteOptions::public_route("auth.login"));
+      RouteOptions::public_route("auth.login").with_secret_response());
 
   router.add(
       Method::kPost, "/api/v1/auth/refresh",
@@ -281,7 +281,7 @@ void IdentityService::add_routes(http::Router& router) {
         }
         return Response::json(200, adapters::token_response_json(*tokens));
       },
-      RouteOptions::public_route("auth.refresh"));
+      RouteOptions::public_route("auth.refresh").with_secret_response());
 
   router.add(
       Method::kPost, "/api/v1/auth/logout",
@@ -493,7 +493,8 @@ void IdentityService::add_routes(http::Router& router) {
         out["token"] = created->token;
         return Response::json(201, out);
       },
-      RouteOptions{.blocking = true, .name = "invitations.create", .anonymous = false});
+      RouteOptions{.blocking = true, .name = "invitations.create", .anonymous = false}
+          .with_secret_response());
 
   router.add(
       Method::kGet, "/api/v1/orgs/{org_id}/invitations",
@@ -576,7 +577,8 @@ void IdentityService::add_routes(http::Router& router) {
         out["key"] = created->secret;
         return Response::json(201, out);
       },
-      RouteOptions{.blocking = true, .name = "api_keys.create", .anonymous = false});
+      RouteOptions{.blocking = true, .name = "api_keys.create", .anonymous = false}
+          .with_secret_response());
 
   router.add(
       Method::kGet, "/api/v1/api-keys",

@@ -168,6 +168,8 @@ class MemoryIdempotencyStore final : public IdempotencyStore {
 // key with another body is 422; a duplicate while the first is running is 409 with Retry-After.
 // Only 2xx and 4xx responses are stored; after a 5xx or an exception the key can be retried.
 Middleware idempotency(IdempotencyStore& store);
+// The same, honouring RouteOptions::secret_response of the router's routes.
+Middleware idempotency(IdempotencyStore& store, const Router& router);
 
 // --- Metrics -----------------------------------------------------------------------------
 

@@ -26,6 +26,9 @@ struct RouteOptions {
   // Routes under /api/ need credentials (see http::authenticate) unless this is set: sign-up,
   // log-in, token endpoints.
   bool anonymous = false;
+  // The success response carries a secret shown once (tokens, API keys, invitation links). The
+  // Idempotency-Key store never keeps it: a repeat of the key gets 409 instead of a replay.
+  bool secret_response = false;
 
   // Shorthand for {.blocking = false}, which GCC 12 flags under -Wmissing-field-initializers.
   static RouteOptions non_blocking(std::string route_name = {}) {
@@ -33,6 +36,10 @@ struct RouteOptions {
     options.blocking = false;
     options.name = std::move(route_name);
     return options;
+  }
+  RouteOptions with_secret_response() && {
+    secret_response = true;
+    return std::move(*this);
   }
   static RouteOptions public_route(std::string route_name = {}) {
     RouteOptions options;
