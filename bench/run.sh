@@ -95,3 +95,9 @@ if [ -x "$build/bench/kernel_bench" ]; then
   echo "Kernel micro benchmarks (ns per operation; baselines measured in the same run):"
   "$build/bench/kernel_bench" --benchmark_min_time=0.5 2>/dev/null | grep -E '^BM_'
 fi
+
+if [ -x "$build/bench/critical_path_bench" ]; then
+  echo
+  echo "Critical path method (CPU time; std::sort and a bare topological sort of the same size as references):"
+  "$build/bench/critical_path_bench" --benchmark_min_time=0.2 2>/dev/null | grep -E '^BM_'
+fi
