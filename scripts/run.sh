@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Starts Atelier on the embedded default (SQLite and local files under ./data) in the foreground.
-# Ctrl-C stops it gracefully.
+# Starts Atelier on the embedded default (SQLite and local files under ./data) with a demo
+# account, prints where to go and how to log in, and stays in the foreground: Ctrl-C stops it
+# gracefully.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
@@ -8,5 +9,31 @@ shift || true
 if [ -f web/package.json ] && [ ! -f web/dist/index.html ]; then
   (cd web && npm ci --no-audit --no-fund && npm run build)
 fi
-echo "Starting Atelier (data in ./data; Ctrl-C to stop)..."
-exec "$build/apps/atelier/atelier" serve "$@"
+
+listen="${ATELIER_LISTEN:-127.0.0.1:8080}"
+url="http://$listen"
+"$build/apps/atelier/atelier" serve --listen "$listen" "$@" &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null; wait "$pid"' INT TERM
+
+for _ in $(seq 100); do
+  curl -sf "$url/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || { wait "$pid"; exit $?; }
+  sleep 0.1
+done
+
+# The demo account: created on the first run, kept in ./data afterwards (409 then).
+demo_email="visite@atelier.example"
+demo_password="Chantier-Ouvert-2026"
+curl -s -o /dev/null -X POST "$url/api/v1/auth/register" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$demo_email\",\"password\":\"$demo_password\",\"name\":\"Camille Martin\",\"org_name\":\"Démo Bâtiment\"}" || true
+
+cat <<MSG
+
+  Atelier is running at $url/
+  Demo login: $demo_email / $demo_password
+    (POST $url/api/v1/auth/login with that email and password gives a token)
+  Data is kept in ./data. Ctrl-C stops it.
+
+MSG
+wait "$pid"
