@@ -215,6 +215,15 @@ std::optional<std::string> Request::query_param(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string Request::client_address() const {
+  const size_t colon = remote_address.rfind(':');
+  std::string host = colon == std::string::npos ? remote_address : remote_address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  return host;
+}
+
 void Request::clear() {
   method = Method::kGet;
   target.clear();

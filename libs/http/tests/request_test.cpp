@@ -141,3 +141,19 @@ TEST(Response, FactoriesSetContentType) {
 
 }  // namespace
 }  // namespace atelier::http
+
+namespace atelier::http {
+namespace {
+
+TEST(Request, ClientAddressDropsThePortForIpv4AndIpv6) {
+  Request request;
+  request.remote_address = "203.0.113.7:51234";
+  EXPECT_EQ(request.client_address(), "203.0.113.7");
+  request.remote_address = "[::1]:8080";
+  EXPECT_EQ(request.client_address(), "::1");
+  request.remote_address = "";
+  EXPECT_EQ(request.client_address(), "");
+}
+
+}  // namespace
+}  // namespace atelier::http

@@ -14,12 +14,6 @@ using http::RouteOptions;
 
 namespace {
 
-std::string client_ip(const Request& request) {
-  const std::string& a = request.remote_address;
-  const size_t colon = a.rfind(':');
-  return colon == std::string::npos ? a : a.substr(0, colon);
-}
-
 // Reads {"code": "..."} (plus `extra` when given) from the body, or answers the problem.
 Result<std::string> code_field(const Request& request) {
   auto body = http::json_object_body(request);
@@ -68,7 +62,7 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        auto tokens = accounts.complete_mfa_login(token, code, client_ip(request));
+        auto tokens = accounts.complete_mfa_login(token, code, request.client_address());
         if (!tokens) {
           return Response::problem(tokens.error(), request);
         }

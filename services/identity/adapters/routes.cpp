@@ -57,13 +57,6 @@ class TokenAuthenticator final : public http::Authenticator {
   app::ApiKeys& api_keys_;
 };
 
-// The client address without its port, for throttling and the audit log.
-std::string client_ip(const Request& request) {
-  const std::string& a = request.remote_address;
-  const size_t colon = a.rfind(':');
-  return colon == std::string::npos ? a : a.substr(0, colon);
-}
-
 template <class T>
 Response problem_or(const Result<T>& result, const Request& request) {
   return Response::problem(result.error(), request);
@@ -227,7 +220,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        cmd.ip = client_ip(request);
+        cmd.ip = request.client_address();
         auto registered = accounts.register_account(cmd);
         if (!registered) {
           return problem_or(registered, request);
@@ -254,7 +247,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        cmd.ip = client_ip(request);
+        cmd.ip = request.client_address();
         auto tokens = accounts.login(cmd);
         if (!tokens) {
           return problem_or(tokens, request);
@@ -275,7 +268,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        auto tokens = accounts.refresh(token, client_ip(request));
+        auto tokens = accounts.refresh(token, request.client_address());
         if (!tokens) {
           return problem_or(tokens, request);
         }
@@ -295,7 +288,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        if (auto done = accounts.logout(token, client_ip(request)); !done) {
+        if (auto done = accounts.logout(token, request.client_address()); !done) {
           return Response::problem(done.error(), request);
         }
         return Response::no_content();
@@ -419,7 +412,7 @@ void IdentityService::add_routes(http::Router& router) {
           return Response::problem(f.error(), request);
         }
         auto member = members.change_role(*request.principal, std::string(request.param("user_id")),
-                                          role, client_ip(request));
+                                          role, request.client_address());
         if (!member) {
           return problem_or(member, request);
         }
@@ -434,7 +427,7 @@ void IdentityService::add_routes(http::Router& router) {
           return *refused;
         }
         if (auto done = members.remove(*request.principal, std::string(request.param("user_id")),
-                                       client_ip(request));
+                                       request.client_address());
             !done) {
           return Response::problem(done.error(), request);
         }
@@ -457,7 +450,8 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        if (auto done = members.transfer_ownership(*request.principal, user_id, client_ip(request));
+        if (auto done =
+                members.transfer_ownership(*request.principal, user_id, request.client_address());
             !done) {
           return Response::problem(done.error(), request);
         }
@@ -483,7 +477,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        cmd.ip = client_ip(request);
+        cmd.ip = request.client_address();
         auto created = members.invite(*request.principal, cmd);
         if (!created) {
           return problem_or(created, request);
@@ -523,7 +517,7 @@ void IdentityService::add_routes(http::Router& router) {
         }
         if (auto done = members.cancel_invitation(*request.principal,
                                                   std::string(request.param("invitation_id")),
-                                                  client_ip(request));
+                                                  request.client_address());
             !done) {
           return Response::problem(done.error(), request);
         }
@@ -544,7 +538,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        auto accepted = members.accept(*request.principal, token, client_ip(request));
+        auto accepted = members.accept(*request.principal, token, request.client_address());
         if (!accepted) {
           return problem_or(accepted, request);
         }
@@ -567,7 +561,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (!f.ok()) {
           return Response::problem(f.error(), request);
         }
-        cmd.ip = client_ip(request);
+        cmd.ip = request.client_address();
         auto created = api_keys.create(*request.principal, cmd);
         if (!created) {
           return problem_or(created, request);
@@ -600,7 +594,7 @@ void IdentityService::add_routes(http::Router& router) {
       Method::kDelete, "/api/v1/api-keys/{key_id}",
       [&api_keys](Request& request) {
         if (auto done = api_keys.revoke(*request.principal, std::string(request.param("key_id")),
-                                        client_ip(request));
+                                        request.client_address());
             !done) {
           return Response::problem(done.error(), request);
         }

@@ -5,9 +5,7 @@
 #include <boost/json.hpp>
 
 #include "atelier/auth/encoding.hpp"
-#include "atelier/http/client.hpp"
-#include "backend.hpp"
-#include "platform.hpp"
+#include "platform_http.hpp"
 
 namespace atelier::identity {
 namespace {
@@ -15,48 +13,11 @@ namespace {
 namespace json = boost::json;
 using http::Method;
 
-class IdentityHttpTest : public ::testing::Test {
+class IdentityHttpTest : public testing::PlatformHttpTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("atelier_identity_http_" + db::testing::random_suffix());
-    auto config = Config::load(std::nullopt, {});
-    ASSERT_TRUE(config);
-    config->listen_port = 0;
-    config->data_dir = dir_ / "data";
-    config->web_root = dir_ / "web";
-    config->access_log = false;
-    auto platform = app::Platform::open(*config);
-    ASSERT_TRUE(platform) << platform.error().message;
-    platform_ = std::move(platform).value();
-    ASSERT_TRUE(platform_->migrate());
-    auto started = platform_->start();
-    ASSERT_TRUE(started) << started.error().message;
-  }
-  void TearDown() override {
-    platform_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   http::ClientResponse call(Method method, const std::string& path, const std::string& body = {},
                             const std::string& token = {}) {
-    http::Headers headers;
-    if (!body.empty()) {
-      headers.set("Content-Type", "application/json");
-    }
-    if (!token.empty()) {
-      headers.set("Authorization", "Bearer " + token);
-    }
-    auto r = client_.request(method, platform_->url() + path, headers, body);
-    EXPECT_TRUE(r) << r.error().message;
-    return r ? *r : http::ClientResponse{};
-  }
-
-  json::object body_of(const http::ClientResponse& r) {
-    boost::system::error_code ec;
-    auto v = json::parse(r.body, ec);
-    EXPECT_FALSE(ec) << r.body;
-    return !ec && v.is_object() ? v.as_object() : json::object{};
+    return send(method, path, body, token.empty() ? "" : "Bearer " + token);
   }
 
   std::string sign_up(const std::string& email, const std::string& org) {
@@ -76,10 +37,6 @@ class IdentityHttpTest : public ::testing::Test {
     EXPECT_EQ(r.status, 200) << r.body;
     return body_of(r);
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<app::Platform> platform_;
-  http::Client client_;
 };
 
 TEST_F(IdentityHttpTest, SignUpLogInAndSeeOneself) {

@@ -7,9 +7,7 @@
 #include <map>
 #include <set>
 
-#include "atelier/http/client.hpp"
-#include "backend.hpp"
-#include "platform.hpp"
+#include "platform_http.hpp"
 
 namespace atelier::identity {
 namespace {
@@ -19,54 +17,13 @@ using http::Method;
 
 constexpr const char* kPassword = "Gros-Oeuvre-Beton-42";
 
-class MembersHttpTest : public ::testing::Test {
+class MembersHttpTest : public testing::PlatformHttpTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("atelier_members_http_" + db::testing::random_suffix());
-    auto config = Config::load(std::nullopt, {});
-    ASSERT_TRUE(config);
-    config->listen_port = 0;
-    config->data_dir = dir_ / "data";
-    config->web_root = dir_ / "web";
-    config->access_log = false;
-    auto platform = app::Platform::open(*config);
-    ASSERT_TRUE(platform) << platform.error().message;
-    platform_ = std::move(platform).value();
-    ASSERT_TRUE(platform_->migrate());
-    auto started = platform_->start();
-    ASSERT_TRUE(started) << started.error().message;
-  }
-  void TearDown() override {
-    platform_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  // `authorization` is the whole header value ("Bearer ...", "ApiKey ..."); empty sends none.
-  http::ClientResponse send(Method method, const std::string& path, const std::string& body,
-                            const std::string& authorization) {
-    http::Headers headers;
-    if (!body.empty()) {
-      headers.set("Content-Type", "application/json");
-    }
-    if (!authorization.empty()) {
-      headers.set("Authorization", authorization);
-    }
-    auto r = client_.request(method, platform_->url() + path, headers, body);
-    EXPECT_TRUE(r) << r.error().message;
-    return r ? *r : http::ClientResponse{};
-  }
   http::ClientResponse call(Method method, const std::string& path, const std::string& body,
                             const std::string& access_token) {
     return send(method, path, body, "Bearer " + access_token);
   }
 
-  static json::object body_of(const http::ClientResponse& r) {
-    boost::system::error_code ec;
-    auto v = json::parse(r.body, ec);
-    EXPECT_FALSE(ec) << r.body;
-    return !ec && v.is_object() ? v.as_object() : json::object{};
-  }
   static std::string text(const json::object& o, std::string_view key) {
     const auto* v = o.if_contains(key);
     return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -128,10 +85,6 @@ class MembersHttpTest : public ::testing::Test {
     }
     return ids;
   }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<app::Platform> platform_;
-  http::Client client_;
 };
 
 TEST_F(MembersHttpTest, InviteAcceptListRemove) {

@@ -97,6 +97,8 @@ struct Request {
   std::string request_id;
   std::string traceparent;
   std::string remote_address;
+  // The peer's address without its port ("203.0.113.7", "::1"), for throttling and audit.
+  std::string client_address() const;
   // Who is calling, once http::authenticate has verified their credentials.
   std::optional<Principal> principal;  // "ip:port" of the peer
 
