@@ -87,6 +87,28 @@ for route in /api/v1/version /health/live; do
   echo "| \`$route\` | nginx (1 worker) | $n_rps | $n_p50 | $n_p99 | 1.00 |"
   echo "| \`$route\` | atelier | $a_rps | $a_p50 | $a_p99 | $ratio |"
 done
+
+# Authentication: the same tiny route with and without a verified bearer token, and log-ins
+# (argon2id at interactive limits) per second.
+curl -s -o /dev/null -X POST "http://127.0.0.1:$atelier_port/api/v1/auth/register" \
+  -H 'Content-Type: application/json' \
+  -d '{"email":"bench@atelier.example","password":"Chantier-Ouvert-2026","name":"Bench","org_name":"Bench"}'
+token=$(curl -s -X POST "http://127.0.0.1:$atelier_port/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d '{"email":"bench@atelier.example","password":"Chantier-Ouvert-2026"}' |
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+if [ -n "$token" ]; then
+  read -r u_rps u_p50 u_p99 < <(measure "http://127.0.0.1:$atelier_port/api/v1/version")
+  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -H "Authorization: Bearer $token" \
+    "http://127.0.0.1:$atelier_port/api/v1/version")
+  t_rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  t_p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+  t_p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  ratio=$(python3 -c "print(f'{$t_rps / $u_rps:.2f}')")
+  echo "| \`/api/v1/version\` | atelier, no credentials | $u_rps | $u_p50 | $u_p99 | 1.00 (reference) |"
+  echo "| \`/api/v1/version\` | atelier, bearer JWT verified | $t_rps | $t_p50 | $t_p99 | $ratio |"
+  out=$(wrk -t2 -c4 -d"$duration" --latency -s bench/login.lua "http://127.0.0.1:$atelier_port/api/v1/auth/login")
+  echo "| \`POST /api/v1/auth/login\` (argon2id) | atelier, 4 connections | $(awk '/Requests\/sec/ {print $2}' <<<"$out") | $(awk '$1 == "50%" {print $2}' <<<"$out") | $(awk '$1 == "99%" {print $2}' <<<"$out") | |"
+fi
 echo
 echo "wrk -t$threads -c$connections -d$duration on $(nproc) cores; atelier $(grep -c '"event":"http.request"' "$work/atelier.log" || true) access-log lines written."
 
@@ -94,6 +116,12 @@ if [ -x "$build/bench/kernel_bench" ]; then
   echo
   echo "Kernel micro benchmarks (ns per operation; baselines measured in the same run):"
   "$build/bench/kernel_bench" --benchmark_min_time=0.5 2>/dev/null | grep -E '^BM_'
+fi
+
+if [ -x "$build/bench/token_bench" ]; then
+  echo
+  echo "Access tokens (Ed25519 JWT; SHA-256 of the same token as the reference):"
+  "$build/bench/token_bench" --benchmark_min_time=0.5 2>/dev/null | grep -E '^BM_'
 fi
 
 if [ -x "$build/bench/critical_path_bench" ]; then

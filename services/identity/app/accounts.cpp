@@ -634,15 +634,34 @@ Result<TokenPair> Accounts::complete_mfa_login(const std::string& mfa_token, std
 }
 
 Result<Principal> Accounts::verify_access_token(std::string_view token) const {
-  auto claims = auth::verify_jwt(
-      token, keys_, auth::VerifyOptions{tokens_.issuer, tokens_.audience, clock_.now(), {}});
+  const TimePoint now = clock_.now();
+  {
+    std::lock_guard lock(verified_mutex_);
+    if (auto it = verified_.find(std::string(token)); it != verified_.end()) {
+      if (now < it->second.valid_until) {
+        return it->second.principal;
+      }
+      verified_.erase(it);
+    }
+  }
+  const auth::VerifyOptions options{tokens_.issuer, tokens_.audience, now, {}};
+  auto claims = auth::verify_jwt(token, keys_, options);
   if (!claims) {
     return std::move(claims).error();
   }
   if (claims->org.empty()) {
     return unauthenticated("The access token names no organisation.");
   }
-  return Principal{Principal::Kind::kUser, claims->sub, claims->org, claims->roles, claims->jti};
+  Principal principal{Principal::Kind::kUser, claims->sub, claims->org, claims->roles, claims->jti};
+  std::lock_guard lock(verified_mutex_);
+  if (verified_.size() >= kVerifiedCacheSize) {
+    std::erase_if(verified_, [&](const auto& entry) { return entry.second.valid_until <= now; });
+    if (verified_.size() >= kVerifiedCacheSize) {
+      verified_.clear();  // a burst of distinct live tokens: start over rather than grow
+    }
+  }
+  verified_.emplace(std::string(token), VerifiedToken{principal, claims->exp + options.leeway});
+  return principal;
 }
 
 Result<std::unique_ptr<auth::KeyRing>> load_key_ring(db::Database& db, IdentityStore& store,

@@ -103,9 +103,17 @@ TEST_P(AccountsTest, LoginIssuesATokenTheGatewayAccepts) {
   EXPECT_EQ(principal->subject, r.user_id);
   EXPECT_EQ(principal->org_id, r.org_id);
   EXPECT_TRUE(principal->has_role("owner"));
-  // Fifteen minutes later the access token is refused.
+  // Verified again (now from memory): the same answer.
+  auto again = accounts_->verify_access_token(tokens->access_token);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->subject, r.user_id);
+  // Fifteen minutes later the access token is refused, remembered or not.
   clock_.advance(std::chrono::minutes(16));
   EXPECT_FALSE(accounts_->verify_access_token(tokens->access_token));
+  // A forged token is not accepted because a genuine one was remembered.
+  std::string forged = tokens->access_token;
+  forged.back() = forged.back() == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(accounts_->verify_access_token(forged));
 }
 
 TEST_P(AccountsTest, AWrongPasswordAndAnUnknownEmailGetTheSameAnswer) {
