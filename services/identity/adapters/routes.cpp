@@ -300,6 +300,28 @@ void IdentityService::add_routes(http::Router& router) {
 
   // --- the signed-in user ------------------------------------------------------------------
   router.add(
+      Method::kPost, "/api/v1/me/password",
+      [&accounts](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string current = f.string("current_password", true, 1024);
+        const std::string next = f.string("new_password", true, 1024);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        if (auto done = accounts.change_password(*request.principal, current, next,
+                                                 request.client_address());
+            !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions{.blocking = true, .name = "me.password", .anonymous = false});
+
+  router.add(
       Method::kGet, "/api/v1/me",
       [&accounts](Request& request) {
         if (request.principal->kind != Principal::Kind::kUser) {

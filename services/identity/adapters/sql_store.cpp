@@ -9,6 +9,10 @@ constexpr std::string_view kInsertUser =
     "VALUES ($1, $2, $3, $4, $5, $6, $6)";
 constexpr std::string_view kUserColumns =
     "SELECT id, email, name, password_hash, locale, created_at FROM users ";
+constexpr std::string_view kSetPassword =
+    "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+constexpr std::string_view kRevokeAllOfUser =
+    "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
 constexpr std::string_view kInsertOrg =
     "INSERT INTO orgs (id, org_id, name, created_by, created_at) VALUES ($1, $1, $2, $3, $4)";
 constexpr std::string_view kInsertMembership =
@@ -103,6 +107,16 @@ Result<std::optional<app::User>> SqlIdentityStore::find_user_by_email(Tx& tx,
 
 Result<std::optional<app::User>> SqlIdentityStore::find_user(Tx& tx, const std::string& id) {
   return one_user(tx.query(std::string(kUserColumns) + "WHERE id = $1", id));
+}
+
+Result<void> SqlIdentityStore::set_password_hash(Tx& tx, const std::string& user_id,
+                                                 const std::string& hash, TimePoint at) {
+  return exec(tx, kSetPassword, user_id, hash, format_rfc3339(at));
+}
+
+Result<int64_t> SqlIdentityStore::revoke_all_refresh_tokens(Tx& tx, const std::string& user_id,
+                                                            TimePoint at) {
+  return tx.execute(kRevokeAllOfUser, user_id, format_rfc3339(at));
 }
 
 Result<void> SqlIdentityStore::insert_org(Tx& tx, const std::string& id, const std::string& name,

@@ -10,6 +10,10 @@ class SqlIdentityStore final : public app::IdentityStore {
   Result<void> insert_user(Tx& tx, const app::User& user) override;
   Result<std::optional<app::User>> find_user_by_email(Tx& tx, const std::string& email) override;
   Result<std::optional<app::User>> find_user(Tx& tx, const std::string& id) override;
+  Result<void> set_password_hash(Tx& tx, const std::string& user_id, const std::string& hash,
+                                 TimePoint at) override;
+  Result<int64_t> revoke_all_refresh_tokens(Tx& tx, const std::string& user_id,
+                                            TimePoint at) override;
   Result<void> insert_org(Tx& tx, const std::string& id, const std::string& name,
                           const std::string& created_by, TimePoint at) override;
   Result<void> insert_membership(Tx& tx, const std::string& org_id, const std::string& user_id,

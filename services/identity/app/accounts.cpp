@@ -407,6 +407,49 @@ Result<void> Accounts::logout(const std::string& refresh_token, const std::strin
   });
 }
 
+Result<void> Accounts::change_password(const Principal& principal,
+                                       std::string_view current_password,
+                                       std::string_view new_password, const std::string& ip) {
+  if (principal.kind != Principal::Kind::kUser) {
+    return Error::forbidden("Only a person can change their password.");
+  }
+  auto user =
+      db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}},
+                   [&](db::Transaction& tx) { return store_.find_user(tx, principal.subject); });
+  if (!user) {
+    return std::move(user).error();
+  }
+  if (!user->has_value()) {
+    return Error::not_found("This account no longer exists.");
+  }
+  if (!auth::verify_password(current_password, (*user)->password_hash)) {
+    return Error::invalid("The current password is not right.",
+                          {{"current_password", "Type the password you use today."}});
+  }
+  if (auto ok = policy_.check(new_password, (*user)->email, (*user)->name); !ok) {
+    Error e = std::move(ok).error();
+    for (auto& f : e.fields) {
+      f.field = "new_password";  // the policy speaks of "password"; this form has two
+    }
+    return e;
+  }
+  auto hash = auth::hash_password(new_password, hashing_);
+  if (!hash) {
+    return std::move(hash).error();
+  }
+  const TimePoint now = clock_.now();
+  return db_.transact([&](db::Transaction& tx) -> Result<void> {
+    if (auto r = store_.set_password_hash(tx, principal.subject, *hash, now); !r) {
+      return r;
+    }
+    if (auto r = store_.revoke_all_refresh_tokens(tx, principal.subject, now); !r) {
+      return std::move(r).error();
+    }
+    return audit_event(tx, principal.org_id, principal.subject, "password.changed",
+                       principal.subject, ip);
+  });
+}
+
 Result<Profile> Accounts::profile(const Principal& principal) {
   return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = principal.org_id},
                       [&](db::Transaction& tx) -> Result<Profile> {

@@ -96,6 +96,10 @@ class Accounts {
   // Revokes the family of the refresh token (log out on this device). Unknown tokens are fine.
   Result<void> logout(const std::string& refresh_token, const std::string& ip);
   Result<Profile> profile(const Principal& principal);
+  // Needs the current password; the new one must pass the policy. Ends every session of the user
+  // (refresh tokens in all organisations): whoever had the old password is logged out.
+  Result<void> change_password(const Principal& principal, std::string_view current_password,
+                               std::string_view new_password, const std::string& ip);
   Result<std::vector<AuditEntry>> audit(const Principal& principal, const std::string& before_id,
                                         int limit);
 

@@ -110,6 +110,11 @@ class IdentityStore {
   virtual Result<void> insert_user(Tx& tx, const User& user) = 0;
   virtual Result<std::optional<User>> find_user_by_email(Tx& tx, const std::string& email) = 0;
   virtual Result<std::optional<User>> find_user(Tx& tx, const std::string& id) = 0;
+  virtual Result<void> set_password_hash(Tx& tx, const std::string& user_id,
+                                         const std::string& hash, TimePoint at) = 0;
+  // Ends every session of the user, in every organisation; returns how many tokens were revoked.
+  virtual Result<int64_t> revoke_all_refresh_tokens(Tx& tx, const std::string& user_id,
+                                                    TimePoint at) = 0;
 
   virtual Result<void> insert_org(Tx& tx, const std::string& id, const std::string& name,
                                   const std::string& created_by, TimePoint at) = 0;

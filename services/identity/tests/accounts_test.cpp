@@ -168,6 +168,26 @@ TEST_P(AccountsTest, LogoutEndsTheSession) {
   EXPECT_TRUE(accounts_->logout("unknown-token", "10.0.0.5")) << "logging out twice is fine";
 }
 
+TEST_P(AccountsTest, ChangingThePasswordNeedsTheOldOneAndEndsEverySession) {
+  const auto r = register_marie();
+  auto t = accounts_->login({"marie@durand-batiment.fr", kPassword, "", "10.0.1.1"});
+  ASSERT_TRUE(t);
+  const Principal me{Principal::Kind::kUser, r.user_id, r.org_id, {"owner"}, ""};
+  auto wrong = accounts_->change_password(me, "not-it", "Nouveau-Mot-De-Passe-7", "10.0.1.1");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().fields.at(0).field, "current_password");
+  auto weak = accounts_->change_password(me, kPassword, "court", "10.0.1.1");
+  ASSERT_FALSE(weak);
+  EXPECT_EQ(weak.error().fields.at(0).field, "new_password");
+
+  ASSERT_TRUE(accounts_->change_password(me, kPassword, "Nouveau-Mot-De-Passe-7", "10.0.1.1"));
+  EXPECT_FALSE(accounts_->refresh(t->refresh_token, "10.0.1.1")) << "old sessions must end";
+  EXPECT_FALSE(accounts_->login({"marie@durand-batiment.fr", kPassword, "", "10.0.1.1"}));
+  EXPECT_TRUE(
+      accounts_->login({"marie@durand-batiment.fr", "Nouveau-Mot-De-Passe-7", "", "10.0.1.1"}));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'password.changed'"), 1);
+}
+
 TEST_P(AccountsTest, AnExpiredRefreshTokenIsRefused) {
   register_marie();
   auto t = accounts_->login({"marie@durand-batiment.fr", kPassword, "", "10.0.0.6"});
