@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/mfa_routes.hpp"
+#include "adapters/outbox_notifier.hpp"
 #include "adapters/sql_mfa_store.hpp"
 #include "adapters/sql_store.hpp"
 #include "app/api_keys.hpp"
@@ -153,6 +154,7 @@ struct IdentityService::State {
   Options options;
   adapters::SqlIdentityStore store;
   adapters::SqlMfaStore mfa_store;
+  adapters::OutboxNotifier notifier;
   std::unique_ptr<auth::KeyRing> keys;
   std::unique_ptr<auth::PasswordPolicy> policy;
   std::unique_ptr<app::Accounts> accounts;
@@ -167,8 +169,18 @@ IdentityService::~IdentityService() = default;
 Result<std::unique_ptr<IdentityService>> IdentityService::create(const Config& config,
                                                                  db::Database& db,
                                                                  Options options) {
-  auto state = std::unique_ptr<State>(
-      new State{config, db, options, {}, {}, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr});
+  auto state = std::unique_ptr<State>(new State{config,
+                                                db,
+                                                options,
+                                                {},
+                                                {},
+                                                adapters::OutboxNotifier(*options.clock),
+                                                nullptr,
+                                                nullptr,
+                                                nullptr,
+                                                nullptr,
+                                                nullptr,
+                                                nullptr});
   auto keys = app::load_key_ring(db, state->store, *options.clock);
   if (!keys) {
     return std::move(keys).error();
@@ -181,7 +193,7 @@ Result<std::unique_ptr<IdentityService>> IdentityService::create(const Config& c
   tokens.issuer = config.issuer();
   state->accounts = std::make_unique<app::Accounts>(
       db, state->store, *state->keys, tokens, *state->policy, *options.clock, options.throttle,
-      options.hashing, &state->mfa_store);
+      options.hashing, &state->mfa_store, &state->notifier);
   state->members = std::make_unique<app::Members>(db, state->store, *options.clock);
   state->api_keys = std::make_unique<app::ApiKeys>(db, state->store, *options.clock);
   state->authenticator = std::make_unique<TokenAuthenticator>(*state->accounts, *state->api_keys);
@@ -299,6 +311,66 @@ void IdentityService::add_routes(http::Router& router) {
   adapters::add_mfa_routes(router, accounts);
 
   // --- the signed-in user ------------------------------------------------------------------
+  // --- email verification and password reset (links sent by email) ------------------------
+  router.add(
+      Method::kPost, "/api/v1/auth/verify-email",
+      [&accounts](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string token = f.string("token", true, 128);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        if (auto done = accounts.verify_email(token, request.client_address()); !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions::public_route("auth.verify_email"));
+
+  router.add(
+      Method::kPost, "/api/v1/auth/password-reset",
+      [&accounts](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string email = f.string("email", true, 254);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        if (auto done = accounts.request_password_reset(email, request.client_address()); !done) {
+          return Response::problem(done.error(), request);
+        }
+        // 202 whether or not the address has an account.
+        return Response::json(202, json::object{{"status", "sent if the address has an account"}});
+      },
+      RouteOptions::public_route("auth.password_reset"));
+
+  router.add(
+      Method::kPost, "/api/v1/auth/password-reset/confirm",
+      [&accounts](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        const std::string token = f.string("token", true, 128);
+        const std::string password = f.string("new_password", true, 1024);
+        if (!f.ok()) {
+          return Response::problem(f.error(), request);
+        }
+        if (auto done = accounts.reset_password(token, password, request.client_address()); !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions::public_route("auth.password_reset.confirm"));
+
   router.add(
       Method::kPost, "/api/v1/me/password",
       [&accounts](Request& request) {
@@ -344,13 +416,15 @@ void IdentityService::add_routes(http::Router& router) {
         for (const auto& r : request.principal->roles) {
           roles.emplace_back(r);
         }
-        return Response::json(200, json::object{{"id", profile->user.id},
-                                                {"email", profile->user.email},
-                                                {"name", profile->user.name},
-                                                {"locale", profile->user.locale},
-                                                {"org_id", request.principal->org_id},
-                                                {"roles", std::move(roles)},
-                                                {"memberships", std::move(memberships)}});
+        return Response::json(
+            200, json::object{{"id", profile->user.id},
+                              {"email", profile->user.email},
+                              {"name", profile->user.name},
+                              {"locale", profile->user.locale},
+                              {"email_verified", profile->user.email_verified_at.has_value()},
+                              {"org_id", request.principal->org_id},
+                              {"roles", std::move(roles)},
+                              {"memberships", std::move(memberships)}});
       },
       RouteOptions{.blocking = true, .name = "me", .anonymous = false});
 

@@ -8,7 +8,18 @@ constexpr std::string_view kInsertUser =
     "INSERT INTO users (id, email, name, password_hash, locale, created_at, updated_at) "
     "VALUES ($1, $2, $3, $4, $5, $6, $6)";
 constexpr std::string_view kUserColumns =
-    "SELECT id, email, name, password_hash, locale, created_at FROM users ";
+    "SELECT id, email, name, password_hash, locale, created_at, email_verified_at FROM users ";
+constexpr std::string_view kSetEmailVerified =
+    "UPDATE users SET email_verified_at = $2, updated_at = $2 WHERE id = $1 "
+    "AND email_verified_at IS NULL";
+constexpr std::string_view kInsertUserToken =
+    "INSERT INTO user_tokens (id, org_id, user_id, purpose, token_hash, created_at, expires_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+constexpr std::string_view kFindUserToken =
+    "SELECT id, org_id, user_id, purpose, created_at, expires_at, used_at FROM user_tokens "
+    "WHERE token_hash = $1 AND purpose = $2";
+constexpr std::string_view kUseUserToken =
+    "UPDATE user_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL";
 constexpr std::string_view kSetPassword =
     "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
 constexpr std::string_view kRevokeAllOfUser =
@@ -79,8 +90,8 @@ Result<void> exec(db::Transaction& tx, std::string_view sql, const Args&... args
 }
 
 app::User user_of(const db::Row& row) {
-  return app::User{row.get_text(0), row.get_text(1), row.get_text(2),
-                   row.get_text(3), row.get_text(4), time_of(row, 5)};
+  return app::User{row.get_text(0), row.get_text(1), row.get_text(2),    row.get_text(3),
+                   row.get_text(4), time_of(row, 5), opt_time_of(row, 6)};
 }
 
 Result<std::optional<app::User>> one_user(Result<db::Rows> rows) {
@@ -107,6 +118,40 @@ Result<std::optional<app::User>> SqlIdentityStore::find_user_by_email(Tx& tx,
 
 Result<std::optional<app::User>> SqlIdentityStore::find_user(Tx& tx, const std::string& id) {
   return one_user(tx.query(std::string(kUserColumns) + "WHERE id = $1", id));
+}
+
+Result<void> SqlIdentityStore::set_email_verified(Tx& tx, const std::string& user_id,
+                                                  TimePoint at) {
+  return exec(tx, kSetEmailVerified, user_id, format_rfc3339(at));
+}
+
+Result<void> SqlIdentityStore::insert_user_token(Tx& tx, const app::UserToken& t,
+                                                 const std::string& token_hash) {
+  return exec(tx, kInsertUserToken, t.id, t.org_id, t.user_id, t.purpose, token_hash,
+              format_rfc3339(t.created_at), format_rfc3339(t.expires_at));
+}
+
+Result<std::optional<app::UserToken>> SqlIdentityStore::find_user_token(
+    Tx& tx, const std::string& token_hash, const std::string& purpose) {
+  auto rows = tx.query(kFindUserToken, token_hash, purpose);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  if (rows->empty()) {
+    return std::optional<app::UserToken>();
+  }
+  const db::Row& r = (*rows)[0];
+  return std::optional<app::UserToken>(app::UserToken{r.get_text(0), r.get_text(1), r.get_text(2),
+                                                      r.get_text(3), time_of(r, 4), time_of(r, 5),
+                                                      opt_time_of(r, 6)});
+}
+
+Result<bool> SqlIdentityStore::use_user_token(Tx& tx, const std::string& id, TimePoint at) {
+  auto changed = tx.execute(kUseUserToken, id, format_rfc3339(at));
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  return *changed == 1;
 }
 
 Result<void> SqlIdentityStore::set_password_hash(Tx& tx, const std::string& user_id,

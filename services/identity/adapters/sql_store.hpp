@@ -10,6 +10,12 @@ class SqlIdentityStore final : public app::IdentityStore {
   Result<void> insert_user(Tx& tx, const app::User& user) override;
   Result<std::optional<app::User>> find_user_by_email(Tx& tx, const std::string& email) override;
   Result<std::optional<app::User>> find_user(Tx& tx, const std::string& id) override;
+  Result<void> set_email_verified(Tx& tx, const std::string& user_id, TimePoint at) override;
+  Result<void> insert_user_token(Tx& tx, const app::UserToken& token,
+                                 const std::string& token_hash) override;
+  Result<std::optional<app::UserToken>> find_user_token(Tx& tx, const std::string& token_hash,
+                                                        const std::string& purpose) override;
+  Result<bool> use_user_token(Tx& tx, const std::string& id, TimePoint at) override;
   Result<void> set_password_hash(Tx& tx, const std::string& user_id, const std::string& hash,
                                  TimePoint at) override;
   Result<int64_t> revoke_all_refresh_tokens(Tx& tx, const std::string& user_id,

@@ -18,6 +18,8 @@ constexpr std::string_view kSource = "/services/identity";
 constexpr std::chrono::minutes kMfaChallengeTtl{5};
 constexpr int kMfaMaxFailures = 5;
 constexpr int kRecoveryCodes = 10;
+constexpr std::chrono::hours kVerifyEmailTtl{48};
+constexpr std::chrono::hours kResetPasswordTtl{1};
 
 // A recovery code as typed: case and dashes do not matter.
 std::string normalize_recovery_code(std::string_view code) {
@@ -62,7 +64,8 @@ Error unauthenticated(std::string message) {
 
 Accounts::Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys,
                    TokenSettings tokens, const auth::PasswordPolicy& policy, const Clock& clock,
-                   ThrottleSettings throttle, auth::PasswordHashParams hashing, MfaStore* mfa)
+                   ThrottleSettings throttle, auth::PasswordHashParams hashing, MfaStore* mfa,
+                   Notifier* notifier)
     : db_(db),
       store_(store),
       keys_(keys),
@@ -71,7 +74,8 @@ Accounts::Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys,
       clock_(clock),
       throttle_(throttle),
       hashing_(hashing),
-      mfa_(mfa) {}
+      mfa_(mfa),
+      notifier_(notifier) {}
 
 const std::string& Accounts::decoy_hash() {
   std::call_once(decoy_once_, [this] {
@@ -122,7 +126,7 @@ Result<Registered> Accounts::register_account(const RegisterCommand& cmd) {
     return std::move(hash).error();
   }
   const TimePoint now = clock_.now();
-  User user{Uuid::v7(clock_).str(), *email, *name, *hash, cmd.locale, now};
+  User user{Uuid::v7(clock_).str(), *email, *name, *hash, cmd.locale, now, std::nullopt};
   const std::string org_id = Uuid::v7(clock_).str();
 
   return db_.transact([&](db::Transaction& tx) -> Result<Registered> {
@@ -165,7 +169,150 @@ Result<Registered> Accounts::register_account(const RegisterCommand& cmd) {
     if (auto r = audit_event(tx, org_id, user.id, "account.registered", user.id, cmd.ip); !r) {
       return std::move(r).error();
     }
+    if (auto r = send_link(tx, user, org_id, "verify_email", kVerifyEmailTtl, "/verify-email");
+        !r) {
+      return std::move(r).error();
+    }
     return Registered{user.id, org_id};
+  });
+}
+
+Result<void> Accounts::send_link(db::Transaction& tx, const User& user, const std::string& org_id,
+                                 const std::string& purpose, std::chrono::seconds ttl,
+                                 std::string_view page) {
+  if (notifier_ == nullptr) {
+    return {};
+  }
+  const TimePoint now = clock_.now();
+  const std::string token = auth::random_token();
+  const UserToken stored{
+      Uuid::v7(clock_).str(), org_id, user.id, purpose, now, now + ttl, std::nullopt};
+  if (auto r = store_.insert_user_token(tx, stored, auth::token_hash(token)); !r) {
+    return r;
+  }
+  return notifier_->send_email(
+      tx, EmailRequest{user.email,
+                       user.locale,
+                       purpose,
+                       {{"name", user.name},
+                        {"link", tokens_.issuer + std::string(page) + "?token=" + token},
+                        {"expires_at", format_rfc3339(stored.expires_at)}},
+                       org_id});
+}
+
+Result<UserToken> Accounts::spend_token(db::Transaction& tx, const std::string& token,
+                                        const std::string& purpose) {
+  auto found = store_.find_user_token(tx, auth::token_hash(token), purpose);
+  if (!found) {
+    return std::move(found).error();
+  }
+  if (!found->has_value()) {
+    return Error::not_found("This link is not valid: ask for a new one.");
+  }
+  if ((*found)->used_at || (*found)->expires_at <= clock_.now()) {
+    return Error{
+        ErrorCode::kGone, "This link has expired or was already used: ask for a new one.", {}, {}};
+  }
+  auto spent = store_.use_user_token(tx, (*found)->id, clock_.now());
+  if (!spent) {
+    return std::move(spent).error();
+  }
+  if (!*spent) {
+    return Error{ErrorCode::kGone, "This link was already used.", {}, {}};
+  }
+  return **found;
+}
+
+Result<void> Accounts::verify_email(const std::string& token, const std::string& ip) {
+  return db_.transact([&](db::Transaction& tx) -> Result<void> {
+    auto spent = spend_token(tx, token, "verify_email");
+    if (!spent) {
+      return std::move(spent).error();
+    }
+    if (auto r = store_.set_email_verified(tx, spent->user_id, clock_.now()); !r) {
+      return r;
+    }
+    return audit_event(tx, spent->org_id, spent->user_id, "email.verified", spent->user_id, ip);
+  });
+}
+
+Result<void> Accounts::request_password_reset(const std::string& email, const std::string& ip) {
+  const auto normalized = domain::normalize_email(email);
+  if (!normalized) {
+    return Error::invalid("Enter an email address such as name@example.com.",
+                          {{"email", "Enter an email address such as name@example.com."}});
+  }
+  return db_.transact([&](db::Transaction& tx) -> Result<void> {
+    auto user = store_.find_user_by_email(tx, *normalized);
+    if (!user) {
+      return std::move(user).error();
+    }
+    if (!user->has_value()) {
+      return {};  // same answer as for an account: the form reveals nothing
+    }
+    auto memberships = store_.memberships_of(tx, (*user)->id);
+    if (!memberships) {
+      return std::move(memberships).error();
+    }
+    const std::string org_id = memberships->empty() ? "" : memberships->front().org_id;
+    if (auto r =
+            send_link(tx, **user, org_id, "reset_password", kResetPasswordTtl, "/reset-password");
+        !r) {
+      return r;
+    }
+    return audit_event(tx, org_id, (*user)->id, "password.reset_requested", (*user)->id, ip);
+  });
+}
+
+Result<void> Accounts::reset_password(const std::string& token, std::string_view new_password,
+                                      const std::string& ip) {
+  // The policy needs the account's email and name, so look the token up first (read only); the
+  // token is spent in the writing transaction below.
+  auto owner = db_.transact(
+      db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}},
+      [&](db::Transaction& tx) -> Result<User> {
+        auto found = store_.find_user_token(tx, auth::token_hash(token), "reset_password");
+        if (!found) {
+          return std::move(found).error();
+        }
+        if (!found->has_value()) {
+          return Error::not_found("This link is not valid: ask for a new one.");
+        }
+        auto user = store_.find_user(tx, (*found)->user_id);
+        if (!user) {
+          return std::move(user).error();
+        }
+        if (!user->has_value()) {
+          return Error::not_found("This account no longer exists.");
+        }
+        return **user;
+      });
+  if (!owner) {
+    return std::move(owner).error();
+  }
+  if (auto ok = policy_.check(new_password, owner->email, owner->name); !ok) {
+    return ok;
+  }
+  auto hash = auth::hash_password(new_password, hashing_);
+  if (!hash) {
+    return std::move(hash).error();
+  }
+  const TimePoint now = clock_.now();
+  return db_.transact([&](db::Transaction& tx) -> Result<void> {
+    auto spent = spend_token(tx, token, "reset_password");
+    if (!spent) {
+      return std::move(spent).error();
+    }
+    for (auto step : {store_.set_password_hash(tx, spent->user_id, *hash, now),
+                      store_.clear_throttle(tx, "account:" + owner->email)}) {
+      if (!step) {
+        return step;
+      }
+    }
+    if (auto r = store_.revoke_all_refresh_tokens(tx, spent->user_id, now); !r) {
+      return std::move(r).error();
+    }
+    return audit_event(tx, spent->org_id, spent->user_id, "password.reset", spent->user_id, ip);
   });
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/mfa_store.hpp"
+#include "app/notifier.hpp"
 #include "app/store.hpp"
 #include "atelier/auth/jwt.hpp"
 #include "atelier/auth/password.hpp"
@@ -81,7 +82,7 @@ class Accounts {
            const auth::PasswordPolicy& policy, const Clock& clock = SystemClock::instance(),
            ThrottleSettings throttle = {},
            auth::PasswordHashParams hashing = auth::PasswordHashParams::interactive(),
-           MfaStore* mfa = nullptr);
+           MfaStore* mfa = nullptr, Notifier* notifier = nullptr);
 
   // Creates the account and its first organisation, owned by it. kConflict when the email is
   // taken; kInvalid with field errors for bad input or a weak password.
@@ -96,6 +97,16 @@ class Accounts {
   // Revokes the family of the refresh token (log out on this device). Unknown tokens are fine.
   Result<void> logout(const std::string& refresh_token, const std::string& ip);
   Result<Profile> profile(const Principal& principal);
+  // Email verification: sign-up sends a link (valid 48 h); the token in it marks the address as
+  // verified. kNotFound for an unknown token, kGone for an expired or spent one.
+  Result<void> verify_email(const std::string& token, const std::string& ip);
+  // Sends a reset link (valid 1 h) when the address has an account; answers the same either way so
+  // that the form does not reveal who has an account.
+  Result<void> request_password_reset(const std::string& email, const std::string& ip);
+  // Sets a new password with a reset token; ends every session and lifts a log-in lockout.
+  Result<void> reset_password(const std::string& token, std::string_view new_password,
+                              const std::string& ip);
+
   // Needs the current password; the new one must pass the policy. Ends every session of the user
   // (refresh tokens in all organisations): whoever had the old password is logged out.
   Result<void> change_password(const Principal& principal, std::string_view current_password,
@@ -121,6 +132,13 @@ class Accounts {
  private:
   Result<TokenPair> issue(db::Transaction& tx, const User& user, const Membership& membership,
                           const std::string& family_id);
+  // Makes a single-use token for `purpose` and asks the notifier to email the link to `page`.
+  Result<void> send_link(db::Transaction& tx, const User& user, const std::string& org_id,
+                         const std::string& purpose, std::chrono::seconds ttl,
+                         std::string_view page);
+  // Finds and spends a token of `purpose`: kNotFound when unknown, kGone when expired or spent.
+  Result<UserToken> spend_token(db::Transaction& tx, const std::string& token,
+                                const std::string& purpose);
   Result<void> audit_event(db::Transaction& tx, const std::string& org_id, const std::string& actor,
                            std::string_view action, const std::string& target,
                            const std::string& ip, const std::string& detail = {});
@@ -136,6 +154,7 @@ class Accounts {
   ThrottleSettings throttle_;
   auth::PasswordHashParams hashing_;
   MfaStore* mfa_;
+  Notifier* notifier_;
   struct VerifiedToken {
     Principal principal;
     TimePoint valid_until;  // exp plus the verification leeway

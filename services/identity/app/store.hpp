@@ -21,6 +21,18 @@ struct User {
   std::string password_hash;
   std::string locale;
   TimePoint created_at;
+  std::optional<TimePoint> email_verified_at;
+};
+
+// A single-use token sent by email (verify the address, reset the password).
+struct UserToken {
+  std::string id;
+  std::string org_id;
+  std::string user_id;
+  std::string purpose;  // "verify_email" or "reset_password"
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<TimePoint> used_at;
 };
 
 struct Membership {
@@ -110,6 +122,13 @@ class IdentityStore {
   virtual Result<void> insert_user(Tx& tx, const User& user) = 0;
   virtual Result<std::optional<User>> find_user_by_email(Tx& tx, const std::string& email) = 0;
   virtual Result<std::optional<User>> find_user(Tx& tx, const std::string& id) = 0;
+  virtual Result<void> set_email_verified(Tx& tx, const std::string& user_id, TimePoint at) = 0;
+  virtual Result<void> insert_user_token(Tx& tx, const UserToken& token,
+                                         const std::string& token_hash) = 0;
+  virtual Result<std::optional<UserToken>> find_user_token(Tx& tx, const std::string& token_hash,
+                                                           const std::string& purpose) = 0;
+  // Spends it; false when it was spent already.
+  virtual Result<bool> use_user_token(Tx& tx, const std::string& id, TimePoint at) = 0;
   virtual Result<void> set_password_hash(Tx& tx, const std::string& user_id,
                                          const std::string& hash, TimePoint at) = 0;
   // Ends every session of the user, in every organisation; returns how many tokens were revoked.

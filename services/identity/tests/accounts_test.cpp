@@ -3,8 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <fstream>
 
+#include "adapters/outbox_notifier.hpp"
 #include "adapters/sql_store.hpp"
 #include "atelier/db/migrations.hpp"
 #include "atelier/events/outbox.hpp"
@@ -42,7 +44,7 @@ class AccountsTest : public db::testing::BackendTest {
     keys_ = std::move(keys).value();
     accounts_ = std::make_unique<Accounts>(
         *db_, store_, *keys_, TokenSettings{.issuer = "http://atelier.test"}, *policy_, clock_,
-        ThrottleSettings{}, auth::PasswordHashParams::minimum());
+        ThrottleSettings{}, auth::PasswordHashParams::minimum(), nullptr, &notifier_);
   }
 
   Registered register_marie(std::string email = "marie@durand-batiment.fr") {
@@ -52,8 +54,32 @@ class AccountsTest : public db::testing::BackendTest {
     return r ? *r : Registered{};
   }
 
+  // The token of the newest email link of `purpose` written to the outbox.
+  std::string emailed_token(const std::string& purpose) {
+    auto token = db_->transact([&](db::Transaction& tx) -> Result<std::string> {
+      auto rows = tx.query(
+          "SELECT envelope FROM outbox WHERE type = 'notifications.EmailRequested.v1' "
+          "ORDER BY seq DESC");
+      if (!rows) {
+        return std::move(rows).error();
+      }
+      for (const auto& row : *rows) {
+        auto e = events::CloudEvent::from_json(row.get_text(0));
+        const auto data = boost::json::parse(e->data).as_object();
+        if (data.at("template").as_string() == purpose) {
+          const std::string link(data.at("params").as_object().at("link").as_string());
+          return link.substr(link.find("token=") + 6);
+        }
+      }
+      return Error::not_found("no email of " + purpose);
+    });
+    EXPECT_TRUE(token) << token.error().message;
+    return token ? *token : std::string();
+  }
+
   ManualClock clock_{TimePoint{std::chrono::seconds(1'795'000'000)}};
   adapters::SqlIdentityStore store_;
+  adapters::OutboxNotifier notifier_{clock_};
   std::unique_ptr<auth::PasswordPolicy> policy_;
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<Accounts> accounts_;
@@ -186,6 +212,52 @@ TEST_P(AccountsTest, ChangingThePasswordNeedsTheOldOneAndEndsEverySession) {
   EXPECT_TRUE(
       accounts_->login({"marie@durand-batiment.fr", "Nouveau-Mot-De-Passe-7", "", "10.0.1.1"}));
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'password.changed'"), 1);
+}
+
+TEST_P(AccountsTest, SignUpEmailsAVerificationLinkThatWorksOnce) {
+  const auto r = register_marie();
+  const std::string token = emailed_token("verify_email");
+  ASSERT_FALSE(token.empty());
+  const Principal me{Principal::Kind::kUser, r.user_id, r.org_id, {"owner"}, ""};
+  EXPECT_FALSE(accounts_->profile(me)->user.email_verified_at);
+  ASSERT_TRUE(accounts_->verify_email(token, "10.0.2.1"));
+  EXPECT_TRUE(accounts_->profile(me)->user.email_verified_at);
+  EXPECT_EQ(accounts_->verify_email(token, "10.0.2.1").error().code, ErrorCode::kGone);
+  EXPECT_EQ(accounts_->verify_email("made-up", "10.0.2.1").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(AccountsTest, PasswordResetByEmailLinkEndsSessionsAndRevealsNoAccounts) {
+  register_marie();
+  auto session = accounts_->login({"marie@durand-batiment.fr", kPassword, "", "10.0.2.2"});
+  ASSERT_TRUE(session);
+  const int64_t emails_before =
+      scalar("SELECT COUNT(*) FROM outbox WHERE type = 'notifications.EmailRequested.v1'");
+  ASSERT_TRUE(accounts_->request_password_reset("nobody@example.fr", "10.0.2.2"));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE type = 'notifications.EmailRequested.v1'"),
+            emails_before)
+      << "no email for an address without an account";
+  ASSERT_TRUE(accounts_->request_password_reset("Marie@Durand-Batiment.fr", "10.0.2.2"));
+  const std::string token = emailed_token("reset_password");
+
+  auto weak = accounts_->reset_password(token, "court", "10.0.2.2");
+  ASSERT_FALSE(weak);
+  EXPECT_EQ(weak.error().code, ErrorCode::kInvalid);
+  ASSERT_TRUE(accounts_->reset_password(token, "Nouvelle-Charpente-88", "10.0.2.2"));
+  EXPECT_FALSE(accounts_->refresh(session->refresh_token, "10.0.2.2"));
+  EXPECT_FALSE(accounts_->login({"marie@durand-batiment.fr", kPassword, "", "10.0.2.2"}));
+  EXPECT_TRUE(
+      accounts_->login({"marie@durand-batiment.fr", "Nouvelle-Charpente-88", "", "10.0.2.2"}));
+  EXPECT_EQ(accounts_->reset_password(token, "Encore-Une-Autre-99", "10.0.2.2").error().code,
+            ErrorCode::kGone);
+}
+
+TEST_P(AccountsTest, AResetLinkExpiresAfterAnHour) {
+  register_marie();
+  ASSERT_TRUE(accounts_->request_password_reset("marie@durand-batiment.fr", "10.0.2.3"));
+  const std::string token = emailed_token("reset_password");
+  clock_.advance(std::chrono::minutes(61));
+  EXPECT_EQ(accounts_->reset_password(token, "Nouvelle-Charpente-88", "10.0.2.3").error().code,
+            ErrorCode::kGone);
 }
 
 TEST_P(AccountsTest, AnExpiredRefreshTokenIsRefused) {

@@ -1,0 +1,18 @@
+// Notifier that records email requests as events in the identity outbox.
+#pragma once
+
+#include "app/notifier.hpp"
+#include "atelier/core/clock.hpp"
+
+namespace atelier::identity::adapters {
+
+class OutboxNotifier final : public app::Notifier {
+ public:
+  explicit OutboxNotifier(const Clock& clock = SystemClock::instance()) : clock_(clock) {}
+  Result<void> send_email(db::Transaction& tx, const app::EmailRequest& email) override;
+
+ private:
+  const Clock& clock_;
+};
+
+}  // namespace atelier::identity::adapters
