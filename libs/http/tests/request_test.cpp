@@ -157,3 +157,32 @@ TEST(Request, ClientAddressDropsThePortForIpv4AndIpv6) {
 
 }  // namespace
 }  // namespace atelier::http
+
+#include "atelier/http/json_body.hpp"
+
+namespace atelier::http {
+namespace {
+
+TEST(FormBody, DecodesPlusPercentAndEmptyValues) {
+  Request request;
+  request.body = "grant_type=refresh_token&refresh_token=a%2Bb%3D&scope=read+write&empty=";
+  auto form = form_body(request);
+  ASSERT_TRUE(form) << form.error().message;
+  EXPECT_EQ(form->at("grant_type"), "refresh_token");
+  EXPECT_EQ(form->at("refresh_token"), "a+b=");
+  EXPECT_EQ(form->at("scope"), "read write");
+  EXPECT_EQ(form->at("empty"), "");
+}
+
+TEST(FormBody, RefusesBadEscapesAndRepeatedNames) {
+  for (const char* bad : {"a=%zz", "a=%4", "a=%", "a=1&a=2"}) {
+    Request request;
+    request.body = bad;
+    auto form = form_body(request);
+    ASSERT_FALSE(form) << bad;
+    EXPECT_EQ(form.error().code, ErrorCode::kBadRequest);
+  }
+}
+
+}  // namespace
+}  // namespace atelier::http

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "adapters/mfa_routes.hpp"
+#include "adapters/oauth_routes.hpp"
 #include "adapters/outbox_notifier.hpp"
 #include "adapters/sql_mfa_store.hpp"
 #include "adapters/sql_store.hpp"
@@ -309,6 +310,9 @@ void IdentityService::add_routes(http::Router& router) {
 
   // --- second factor (adapters/mfa_routes.cpp) ------------------------------------------------
   adapters::add_mfa_routes(router, accounts);
+
+  // --- OAuth 2 token, revocation and userinfo (adapters/oauth_routes.cpp) ---------------------
+  adapters::add_oauth_routes(router, accounts);
 
   // --- the signed-in user ------------------------------------------------------------------
   // --- email verification and password reset (links sent by email) ------------------------
@@ -715,6 +719,10 @@ void IdentityService::add_routes(http::Router& router) {
         Response r = Response::json(
             200, json::object{{"issuer", issuer},
                               {"jwks_uri", issuer + "/.well-known/jwks.json"},
+                              {"token_endpoint", issuer + "/oauth2/token"},
+                              {"revocation_endpoint", issuer + "/oauth2/revoke"},
+                              {"userinfo_endpoint", issuer + "/oauth2/userinfo"},
+                              {"grant_types_supported", json::array{"refresh_token"}},
                               {"id_token_signing_alg_values_supported", json::array{"EdDSA"}},
                               {"token_endpoint_auth_methods_supported", json::array{"none"}},
                               {"subject_types_supported", json::array{"public"}},

@@ -154,3 +154,56 @@ TEST_F(IdentityHttpTest, TheAuditLogShowsOnlyTheCallersOrganisation) {
 
 }  // namespace
 }  // namespace atelier::identity
+
+namespace atelier::identity {
+namespace {
+
+class OAuthHttpTest : public testing::PlatformHttpTest {};
+
+TEST_F(OAuthHttpTest, TokenEndpointRevocationAndUserinfo) {
+  auto registered = send(http::Method::kPost, "/api/v1/auth/register",
+                         R"({"email":"oauth@client.fr","password":"Gros-Oeuvre-Beton-42",)"
+                         R"("name":"Olivia","org_name":"OAuth SARL"})",
+                         "");
+  ASSERT_EQ(registered.status, 201) << registered.body;
+  auto login =
+      body_of(send(http::Method::kPost, "/api/v1/auth/login",
+                   R"({"email":"oauth@client.fr","password":"Gros-Oeuvre-Beton-42"})", ""));
+  const std::string refresh(login["refresh_token"].as_string());
+  const std::string access(login["access_token"].as_string());
+
+  auto unsupported = send(http::Method::kPost, "/oauth2/token", "grant_type=password", "");
+  EXPECT_EQ(unsupported.status, 400);
+  EXPECT_EQ(body_of(unsupported)["error"].as_string(), "unsupported_grant_type");
+
+  auto exchanged = send(http::Method::kPost, "/oauth2/token",
+                        "grant_type=refresh_token&refresh_token=" + refresh, "");
+  ASSERT_EQ(exchanged.status, 200) << exchanged.body;
+  EXPECT_EQ(exchanged.headers.get("Cache-Control"), "no-store");
+  const std::string newer(body_of(exchanged)["refresh_token"].as_string());
+
+  auto replayed = send(http::Method::kPost, "/oauth2/token",
+                       "grant_type=refresh_token&refresh_token=" + refresh, "");
+  EXPECT_EQ(replayed.status, 400);
+  EXPECT_EQ(body_of(replayed)["error"].as_string(), "invalid_grant");
+
+  auto info = send(http::Method::kGet, "/oauth2/userinfo", "", "Bearer " + access);
+  ASSERT_EQ(info.status, 200) << info.body;
+  EXPECT_EQ(body_of(info)["email"].as_string(), "oauth@client.fr");
+  EXPECT_FALSE(body_of(info)["email_verified"].as_bool());
+  EXPECT_EQ(send(http::Method::kGet, "/oauth2/userinfo", "", "").status, 401);
+
+  // Revocation answers 200 for unknown tokens too, and ends the session of a known one.
+  EXPECT_EQ(send(http::Method::kPost, "/oauth2/revoke", "token=unknown", "").status, 200);
+  EXPECT_EQ(send(http::Method::kPost, "/oauth2/revoke", "token=" + newer, "").status, 200);
+  auto after = send(http::Method::kPost, "/oauth2/token",
+                    "grant_type=refresh_token&refresh_token=" + newer, "");
+  EXPECT_EQ(after.status, 400);
+
+  auto discovery = body_of(send(http::Method::kGet, "/.well-known/openid-configuration", "", ""));
+  EXPECT_EQ(std::string(discovery["token_endpoint"].as_string()),
+            std::string(discovery["issuer"].as_string()) + "/oauth2/token");
+}
+
+}  // namespace
+}  // namespace atelier::identity

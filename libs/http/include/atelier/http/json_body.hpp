@@ -3,6 +3,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,10 @@ namespace atelier::http {
 
 // The body as a JSON object; kBadRequest when it is empty, not JSON, or not an object.
 Result<boost::json::object> json_object_body(const Request& request);
+
+// An application/x-www-form-urlencoded body (OAuth 2 endpoints): names to decoded values. A name
+// given twice, or a malformed %-escape, is kBadRequest.
+Result<std::map<std::string, std::string>> form_body(const Request& request);
 
 class FieldReader {
  public:
