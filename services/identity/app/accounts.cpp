@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "app/org_access.hpp"
 #include "atelier/auth/encoding.hpp"
 #include "atelier/auth/secrets.hpp"
 #include "atelier/auth/totp.hpp"
@@ -42,14 +43,6 @@ bool looks_like_totp(std::string_view code) {
     }
   }
   return digits == 6;
-}
-
-// Escapes a value for the small JSON payloads of events and audit details.
-std::string json_string(std::string_view s) {
-  std::string out = "\"";
-  log::append_json_escaped(out, s);
-  out += '"';
-  return out;
 }
 
 std::vector<std::string> roles_of(const Membership& m) {
@@ -147,18 +140,18 @@ Result<Registered> Accounts::register_account(const RegisterCommand& cmd) {
     const std::vector<events::CloudEvent> emitted = {
         events::CloudEvent::make(
             std::string(kSource), "identity.UserRegistered.v1", user.id, org_id,
-            "{\"user_id\":" + json_string(user.id) + ",\"email\":" + json_string(user.email) +
-                ",\"name\":" + json_string(user.name) + ",\"locale\":" + json_string(user.locale) +
+            "{\"user_id\":" + json_quoted(user.id) + ",\"email\":" + json_quoted(user.email) +
+                ",\"name\":" + json_quoted(user.name) + ",\"locale\":" + json_quoted(user.locale) +
                 "}",
             clock_),
         events::CloudEvent::make(std::string(kSource), "identity.OrgCreated.v1", org_id, org_id,
-                                 "{\"org_id\":" + json_string(org_id) +
-                                     ",\"name\":" + json_string(*org_name) +
-                                     ",\"owner_id\":" + json_string(user.id) + "}",
+                                 "{\"org_id\":" + json_quoted(org_id) +
+                                     ",\"name\":" + json_quoted(*org_name) +
+                                     ",\"owner_id\":" + json_quoted(user.id) + "}",
                                  clock_),
         events::CloudEvent::make(std::string(kSource), "identity.MemberAdded.v1", user.id, org_id,
-                                 "{\"org_id\":" + json_string(org_id) + ",\"user_id\":" +
-                                     json_string(user.id) + ",\"role\":\"owner\"}",
+                                 "{\"org_id\":" + json_quoted(org_id) + ",\"user_id\":" +
+                                     json_quoted(user.id) + ",\"role\":\"owner\"}",
                                  clock_),
     };
     for (const auto& e : emitted) {
@@ -617,18 +610,19 @@ Result<Profile> Accounts::profile(const Principal& principal) {
 
 Result<std::vector<AuditEntry>> Accounts::audit(const Principal& principal,
                                                 const std::string& before_id, int limit) {
-  bool allowed = false;
-  for (const auto& role_text : principal.roles) {
-    if (auto role = domain::parse_role(role_text);
-        role && domain::role_allows(*role, domain::Action::kAuditRead)) {
-      allowed = true;
-    }
-  }
-  if (!allowed) {
-    return Error::forbidden("Only owners and admins can read the audit log.");
-  }
+  // The role is read from the current membership (or key), like every member-management check,
+  // so that a demotion takes effect at once.
   return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = principal.org_id},
-                      [&](db::Transaction& tx) {
+                      [&](db::Transaction& tx) -> Result<std::vector<AuditEntry>> {
+                        auto role = current_role(store_, tx, principal);
+                        if (!role) {
+                          return std::move(role).error();
+                        }
+                        if (auto ok = require(*role, domain::Action::kAuditRead,
+                                              "Only owners and admins can read the audit log.");
+                            !ok) {
+                          return std::move(ok).error();
+                        }
                         return store_.audit_page(tx, principal.org_id, before_id, limit);
                       });
 }
