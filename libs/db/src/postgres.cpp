@@ -26,6 +26,7 @@ constexpr std::string_view kCommit = "COMMIT";
 constexpr std::string_view kRollback = "ROLLBACK";
 constexpr std::string_view kPing = "SELECT 1";
 constexpr std::string_view kSetOrg = "SELECT set_config('app.org_id', $1, true)";
+constexpr std::string_view kSetCrossTenant = "SELECT set_config('app.cross_tenant', 'on', true)";
 constexpr std::string_view kSchemaExists = "SELECT 1 FROM pg_namespace WHERE nspname = $1";
 
 // The first run plus this many reruns after a serialization failure or a deadlock.
@@ -546,9 +547,16 @@ class PgDatabase final : public Database {
       if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
         return pg_error(c.handle(), res.get(), begin);
       }
+      PgTransaction tx(c);
       if (options.org_id) {
-        PgTransaction tx(c);
         auto set = tx.query(kSetOrg, *options.org_id);
+        if (!set) {
+          rollback(c);
+          return std::move(set).error();
+        }
+      }
+      if (options.cross_tenant) {
+        auto set = tx.query(kSetCrossTenant);
         if (!set) {
           rollback(c);
           return std::move(set).error();

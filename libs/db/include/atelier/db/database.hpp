@@ -155,6 +155,10 @@ struct TxOptions {
   // The tenant of this transaction. On PostgreSQL it is set with set_config('app.org_id', ..,
   // true) so row-level security policies see it; on SQLite repositories filter by it.
   std::optional<std::string> org_id;
+  // Reads or writes rows of any tenant on purpose (the identity look-ups that come before the
+  // tenant is known: a refresh token or an API key found by its hash). On PostgreSQL it sets
+  // app.cross_tenant, which the row-level security policies accept; grep for it in reviews.
+  bool cross_tenant = false;
 };
 
 struct Options {
