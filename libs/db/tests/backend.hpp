@@ -109,15 +109,17 @@ class BackendTest : public ::testing::TestWithParam<Kind> {
     ASSERT_TRUE(done) << done.error().message;
   }
 
-  // The single integer a query returns.
+  // The single integer a query returns. Runs cross-tenant: tests inspect every organisation's rows
+  // (row-level security would otherwise show a transaction without an org nothing).
   int64_t scalar(std::string_view sql) const {
-    auto value = db_->transact([&](Transaction& tx) -> Result<int64_t> {
-      auto rows = tx.query(sql);
-      if (!rows) {
-        return std::move(rows).error();
-      }
-      return (*rows)[0].get_int(0);
-    });
+    auto value = db_->transact(TxOptions{.mode = TxMode::kRead, .org_id = {}, .cross_tenant = true},
+                               [&](Transaction& tx) -> Result<int64_t> {
+                                 auto rows = tx.query(sql);
+                                 if (!rows) {
+                                   return std::move(rows).error();
+                                 }
+                                 return (*rows)[0].get_int(0);
+                               });
     EXPECT_TRUE(value) << value.error().message;
     return value ? *value : -1;
   }

@@ -122,52 +122,55 @@ Result<Registered> Accounts::register_account(const RegisterCommand& cmd) {
   User user{Uuid::v7(clock_).str(), *email, *name, *hash, cmd.locale, now, std::nullopt};
   const std::string org_id = Uuid::v7(clock_).str();
 
-  return db_.transact([&](db::Transaction& tx) -> Result<Registered> {
-    auto existing = store_.find_user_by_email(tx, user.email);
-    if (!existing) {
-      return std::move(existing).error();
-    }
-    if (existing->has_value()) {
-      return Error::conflict("An account already uses this email address; log in instead.");
-    }
-    for (auto step :
-         {store_.insert_user(tx, user), store_.insert_org(tx, org_id, *org_name, user.id, now),
-          store_.insert_membership(tx, org_id, user.id, domain::OrgRole::kOwner, now)}) {
-      if (!step) {
-        return std::move(step).error();
-      }
-    }
-    const std::vector<events::CloudEvent> emitted = {
-        events::CloudEvent::make(
-            std::string(kSource), "identity.UserRegistered.v1", user.id, org_id,
-            "{\"user_id\":" + json_quoted(user.id) + ",\"email\":" + json_quoted(user.email) +
-                ",\"name\":" + json_quoted(user.name) + ",\"locale\":" + json_quoted(user.locale) +
-                "}",
-            clock_),
-        events::CloudEvent::make(std::string(kSource), "identity.OrgCreated.v1", org_id, org_id,
-                                 "{\"org_id\":" + json_quoted(org_id) +
-                                     ",\"name\":" + json_quoted(*org_name) +
-                                     ",\"owner_id\":" + json_quoted(user.id) + "}",
-                                 clock_),
-        events::CloudEvent::make(std::string(kSource), "identity.MemberAdded.v1", user.id, org_id,
-                                 "{\"org_id\":" + json_quoted(org_id) + ",\"user_id\":" +
-                                     json_quoted(user.id) + ",\"role\":\"owner\"}",
-                                 clock_),
-    };
-    for (const auto& e : emitted) {
-      if (auto r = events::append(tx, e); !r) {
-        return std::move(r).error();
-      }
-    }
-    if (auto r = audit_event(tx, org_id, user.id, "account.registered", user.id, cmd.ip); !r) {
-      return std::move(r).error();
-    }
-    if (auto r = send_link(tx, user, org_id, "verify_email", kVerifyEmailTtl, "/verify-email");
-        !r) {
-      return std::move(r).error();
-    }
-    return Registered{user.id, org_id};
-  });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = org_id},
+      [&](db::Transaction& tx) -> Result<Registered> {
+        auto existing = store_.find_user_by_email(tx, user.email);
+        if (!existing) {
+          return std::move(existing).error();
+        }
+        if (existing->has_value()) {
+          return Error::conflict("An account already uses this email address; log in instead.");
+        }
+        for (auto step :
+             {store_.insert_user(tx, user), store_.insert_org(tx, org_id, *org_name, user.id, now),
+              store_.insert_membership(tx, org_id, user.id, domain::OrgRole::kOwner, now)}) {
+          if (!step) {
+            return std::move(step).error();
+          }
+        }
+        const std::vector<events::CloudEvent> emitted = {
+            events::CloudEvent::make(
+                std::string(kSource), "identity.UserRegistered.v1", user.id, org_id,
+                "{\"user_id\":" + json_quoted(user.id) + ",\"email\":" + json_quoted(user.email) +
+                    ",\"name\":" + json_quoted(user.name) +
+                    ",\"locale\":" + json_quoted(user.locale) + "}",
+                clock_),
+            events::CloudEvent::make(std::string(kSource), "identity.OrgCreated.v1", org_id, org_id,
+                                     "{\"org_id\":" + json_quoted(org_id) +
+                                         ",\"name\":" + json_quoted(*org_name) +
+                                         ",\"owner_id\":" + json_quoted(user.id) + "}",
+                                     clock_),
+            events::CloudEvent::make(
+                std::string(kSource), "identity.MemberAdded.v1", user.id, org_id,
+                "{\"org_id\":" + json_quoted(org_id) + ",\"user_id\":" + json_quoted(user.id) +
+                    ",\"role\":\"owner\"}",
+                clock_),
+        };
+        for (const auto& e : emitted) {
+          if (auto r = events::append(tx, e); !r) {
+            return std::move(r).error();
+          }
+        }
+        if (auto r = audit_event(tx, org_id, user.id, "account.registered", user.id, cmd.ip); !r) {
+          return std::move(r).error();
+        }
+        if (auto r = send_link(tx, user, org_id, "verify_email", kVerifyEmailTtl, "/verify-email");
+            !r) {
+          return std::move(r).error();
+        }
+        return Registered{user.id, org_id};
+      });
 }
 
 Result<void> Accounts::send_link(db::Transaction& tx, const User& user, const std::string& org_id,
@@ -217,16 +220,18 @@ Result<UserToken> Accounts::spend_token(db::Transaction& tx, const std::string& 
 }
 
 Result<void> Accounts::verify_email(const std::string& token, const std::string& ip) {
-  return db_.transact([&](db::Transaction& tx) -> Result<void> {
-    auto spent = spend_token(tx, token, "verify_email");
-    if (!spent) {
-      return std::move(spent).error();
-    }
-    if (auto r = store_.set_email_verified(tx, spent->user_id, clock_.now()); !r) {
-      return r;
-    }
-    return audit_event(tx, spent->org_id, spent->user_id, "email.verified", spent->user_id, ip);
-  });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<void> {
+        auto spent = spend_token(tx, token, "verify_email");
+        if (!spent) {
+          return std::move(spent).error();
+        }
+        if (auto r = store_.set_email_verified(tx, spent->user_id, clock_.now()); !r) {
+          return r;
+        }
+        return audit_event(tx, spent->org_id, spent->user_id, "email.verified", spent->user_id, ip);
+      });
 }
 
 Result<void> Accounts::request_password_reset(const std::string& email, const std::string& ip) {
@@ -235,26 +240,28 @@ Result<void> Accounts::request_password_reset(const std::string& email, const st
     return Error::invalid("Enter an email address such as name@example.com.",
                           {{"email", "Enter an email address such as name@example.com."}});
   }
-  return db_.transact([&](db::Transaction& tx) -> Result<void> {
-    auto user = store_.find_user_by_email(tx, *normalized);
-    if (!user) {
-      return std::move(user).error();
-    }
-    if (!user->has_value()) {
-      return {};  // same answer as for an account: the form reveals nothing
-    }
-    auto memberships = store_.memberships_of(tx, (*user)->id);
-    if (!memberships) {
-      return std::move(memberships).error();
-    }
-    const std::string org_id = memberships->empty() ? "" : memberships->front().org_id;
-    if (auto r =
-            send_link(tx, **user, org_id, "reset_password", kResetPasswordTtl, "/reset-password");
-        !r) {
-      return r;
-    }
-    return audit_event(tx, org_id, (*user)->id, "password.reset_requested", (*user)->id, ip);
-  });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<void> {
+        auto user = store_.find_user_by_email(tx, *normalized);
+        if (!user) {
+          return std::move(user).error();
+        }
+        if (!user->has_value()) {
+          return {};  // same answer as for an account: the form reveals nothing
+        }
+        auto memberships = store_.memberships_of(tx, (*user)->id);
+        if (!memberships) {
+          return std::move(memberships).error();
+        }
+        const std::string org_id = memberships->empty() ? "" : memberships->front().org_id;
+        if (auto r = send_link(tx, **user, org_id, "reset_password", kResetPasswordTtl,
+                               "/reset-password");
+            !r) {
+          return r;
+        }
+        return audit_event(tx, org_id, (*user)->id, "password.reset_requested", (*user)->id, ip);
+      });
 }
 
 Result<void> Accounts::reset_password(const std::string& token, std::string_view new_password,
@@ -262,7 +269,7 @@ Result<void> Accounts::reset_password(const std::string& token, std::string_view
   // The policy needs the account's email and name, so look the token up first (read only); the
   // token is spent in the writing transaction below.
   auto owner = db_.transact(
-      db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}},
+      db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}, .cross_tenant = true},
       [&](db::Transaction& tx) -> Result<User> {
         auto found = store_.find_user_token(tx, auth::token_hash(token), "reset_password");
         if (!found) {
@@ -291,22 +298,24 @@ Result<void> Accounts::reset_password(const std::string& token, std::string_view
     return std::move(hash).error();
   }
   const TimePoint now = clock_.now();
-  return db_.transact([&](db::Transaction& tx) -> Result<void> {
-    auto spent = spend_token(tx, token, "reset_password");
-    if (!spent) {
-      return std::move(spent).error();
-    }
-    for (auto step : {store_.set_password_hash(tx, spent->user_id, *hash, now),
-                      store_.clear_throttle(tx, "account:" + owner->email)}) {
-      if (!step) {
-        return step;
-      }
-    }
-    if (auto r = store_.revoke_all_refresh_tokens(tx, spent->user_id, now); !r) {
-      return std::move(r).error();
-    }
-    return audit_event(tx, spent->org_id, spent->user_id, "password.reset", spent->user_id, ip);
-  });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<void> {
+        auto spent = spend_token(tx, token, "reset_password");
+        if (!spent) {
+          return std::move(spent).error();
+        }
+        for (auto step : {store_.set_password_hash(tx, spent->user_id, *hash, now),
+                          store_.clear_throttle(tx, "account:" + owner->email)}) {
+          if (!step) {
+            return step;
+          }
+        }
+        if (auto r = store_.revoke_all_refresh_tokens(tx, spent->user_id, now); !r) {
+          return std::move(r).error();
+        }
+        return audit_event(tx, spent->org_id, spent->user_id, "password.reset", spent->user_id, ip);
+      });
 }
 
 Result<TokenPair> Accounts::issue(db::Transaction& tx, const User& user,
@@ -391,77 +400,80 @@ Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
 
   // A wrong password must still commit its failure counters, so the transaction succeeds with an
   // empty pair and the refusal is made after it.
-  auto outcome = db_.transact([&](db::Transaction& tx) -> Result<TokenPair> {
-    if (!password_ok) {
-      for (const auto& [key, limit] : {std::pair{account_key, throttle_.account_failures},
-                                       std::pair{address_key, throttle_.address_failures}}) {
-        auto current = store_.throttle(tx, key);
-        if (!current) {
-          return std::move(current).error();
+  auto outcome = db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<TokenPair> {
+        if (!password_ok) {
+          for (const auto& [key, limit] : {std::pair{account_key, throttle_.account_failures},
+                                           std::pair{address_key, throttle_.address_failures}}) {
+            auto current = store_.throttle(tx, key);
+            if (!current) {
+              return std::move(current).error();
+            }
+            Throttle t = current->value_or(Throttle{0, now, std::nullopt});
+            if (now - t.window_start > throttle_.window) {
+              t = Throttle{0, now, std::nullopt};
+            }
+            if (++t.failures >= limit) {
+              t.locked_until = now + throttle_.lockout;
+            }
+            if (auto r = store_.save_throttle(tx, key, t); !r) {
+              return std::move(r).error();
+            }
+          }
+          if (auto r = audit_event(tx, "", email, "login.failed", user ? user->id : "", cmd.ip);
+              !r) {
+            return std::move(r).error();
+          }
+          return TokenPair{};
         }
-        Throttle t = current->value_or(Throttle{0, now, std::nullopt});
-        if (now - t.window_start > throttle_.window) {
-          t = Throttle{0, now, std::nullopt};
+        auto memberships = store_.memberships_of(tx, user->id);
+        if (!memberships) {
+          return std::move(memberships).error();
         }
-        if (++t.failures >= limit) {
-          t.locked_until = now + throttle_.lockout;
+        const Membership* chosen = nullptr;
+        for (const auto& m : *memberships) {
+          if (cmd.org_id.empty() || m.org_id == cmd.org_id) {
+            chosen = &m;
+            break;
+          }
         }
-        if (auto r = store_.save_throttle(tx, key, t); !r) {
+        if (chosen == nullptr) {
+          return Error::forbidden(cmd.org_id.empty()
+                                      ? "This account belongs to no organisation yet."
+                                      : "This account is not a member of that organisation.");
+        }
+        if (auto r = store_.clear_throttle(tx, account_key); !r) {
           return std::move(r).error();
         }
-      }
-      if (auto r = audit_event(tx, "", email, "login.failed", user ? user->id : "", cmd.ip); !r) {
-        return std::move(r).error();
-      }
-      return TokenPair{};
-    }
-    auto memberships = store_.memberships_of(tx, user->id);
-    if (!memberships) {
-      return std::move(memberships).error();
-    }
-    const Membership* chosen = nullptr;
-    for (const auto& m : *memberships) {
-      if (cmd.org_id.empty() || m.org_id == cmd.org_id) {
-        chosen = &m;
-        break;
-      }
-    }
-    if (chosen == nullptr) {
-      return Error::forbidden(cmd.org_id.empty()
-                                  ? "This account belongs to no organisation yet."
-                                  : "This account is not a member of that organisation.");
-    }
-    if (auto r = store_.clear_throttle(tx, account_key); !r) {
-      return std::move(r).error();
-    }
-    if (mfa_ != nullptr) {
-      auto totp = mfa_->totp(tx, user->id);
-      if (!totp) {
-        return std::move(totp).error();
-      }
-      if (*totp && (*totp)->confirmed_at) {
-        const std::string token = auth::random_token();
-        MfaChallenge challenge{Uuid::v7(clock_).str(),
-                               chosen->org_id,
-                               user->id,
-                               now + kMfaChallengeTtl,
-                               0,
-                               std::nullopt};
-        if (auto r = mfa_->insert_challenge(tx, challenge, auth::token_hash(token), now); !r) {
+        if (mfa_ != nullptr) {
+          auto totp = mfa_->totp(tx, user->id);
+          if (!totp) {
+            return std::move(totp).error();
+          }
+          if (*totp && (*totp)->confirmed_at) {
+            const std::string token = auth::random_token();
+            MfaChallenge challenge{Uuid::v7(clock_).str(),
+                                   chosen->org_id,
+                                   user->id,
+                                   now + kMfaChallengeTtl,
+                                   0,
+                                   std::nullopt};
+            if (auto r = mfa_->insert_challenge(tx, challenge, auth::token_hash(token), now); !r) {
+              return std::move(r).error();
+            }
+            TokenPair pending;
+            pending.mfa_token = token;
+            pending.org_id = chosen->org_id;
+            return pending;
+          }
+        }
+        if (auto r = audit_event(tx, chosen->org_id, user->id, "login.succeeded", user->id, cmd.ip);
+            !r) {
           return std::move(r).error();
         }
-        TokenPair pending;
-        pending.mfa_token = token;
-        pending.org_id = chosen->org_id;
-        return pending;
-      }
-    }
-    if (auto r = audit_event(tx, chosen->org_id, user->id, "login.succeeded", user->id, cmd.ip);
-        !r) {
-      return std::move(r).error();
-    }
-    return issue(tx, *user, *chosen, Uuid::v7(clock_).str());
-  });
+        return issue(tx, *user, *chosen, Uuid::v7(clock_).str());
+      });
   if (outcome && outcome->access_token.empty() && outcome->mfa_token.empty()) {
     return unauthenticated("Wrong email or password.");
   }
@@ -471,57 +483,60 @@ Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
 Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std::string& ip) {
   const TimePoint now = clock_.now();
   bool reused = false;
-  auto outcome = db_.transact([&](db::Transaction& tx) -> Result<TokenPair> {
-    auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
-    if (!found) {
-      return std::move(found).error();
-    }
-    if (!found->has_value()) {
-      return unauthenticated("Unknown refresh token: log in again.");
-    }
-    const RefreshToken& token = **found;
-    if (token.revoked_at) {
-      return unauthenticated("This session was ended: log in again.");
-    }
-    if (token.expires_at <= now) {
-      return unauthenticated("This refresh token has expired: log in again.");
-    }
-    auto first_use = store_.use_refresh_token(tx, token.id, now);
-    if (!first_use) {
-      return std::move(first_use).error();
-    }
-    if (!*first_use) {
-      // Spent already: someone holds a copy. End every session of this family, keep the record.
-      reused = true;
-      if (auto r = store_.revoke_refresh_family(tx, token.family_id, now); !r) {
-        return std::move(r).error();
-      }
-      if (auto r = audit_event(tx, token.org_id, token.user_id, "token.reuse_detected",
-                               token.family_id, ip);
-          !r) {
-        return std::move(r).error();
-      }
-      return TokenPair{};
-    }
-    auto user = store_.find_user(tx, token.user_id);
-    if (!user) {
-      return std::move(user).error();
-    }
-    auto memberships = store_.memberships_of(tx, token.user_id);
-    if (!memberships) {
-      return std::move(memberships).error();
-    }
-    for (const auto& m : *memberships) {
-      if (m.org_id == token.org_id && user->has_value()) {
-        return issue(tx, **user, m, token.family_id);
-      }
-    }
-    // Removed from the organisation since: the session ends with the membership.
-    if (auto r = store_.revoke_refresh_family(tx, token.family_id, now); !r) {
-      return std::move(r).error();
-    }
-    return TokenPair{};
-  });
+  auto outcome =
+      db_.transact(db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+                   [&](db::Transaction& tx) -> Result<TokenPair> {
+                     auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
+                     if (!found) {
+                       return std::move(found).error();
+                     }
+                     if (!found->has_value()) {
+                       return unauthenticated("Unknown refresh token: log in again.");
+                     }
+                     const RefreshToken& token = **found;
+                     if (token.revoked_at) {
+                       return unauthenticated("This session was ended: log in again.");
+                     }
+                     if (token.expires_at <= now) {
+                       return unauthenticated("This refresh token has expired: log in again.");
+                     }
+                     auto first_use = store_.use_refresh_token(tx, token.id, now);
+                     if (!first_use) {
+                       return std::move(first_use).error();
+                     }
+                     if (!*first_use) {
+                       // Spent already: someone holds a copy. End every session of this family,
+                       // keep the record.
+                       reused = true;
+                       if (auto r = store_.revoke_refresh_family(tx, token.family_id, now); !r) {
+                         return std::move(r).error();
+                       }
+                       if (auto r = audit_event(tx, token.org_id, token.user_id,
+                                                "token.reuse_detected", token.family_id, ip);
+                           !r) {
+                         return std::move(r).error();
+                       }
+                       return TokenPair{};
+                     }
+                     auto user = store_.find_user(tx, token.user_id);
+                     if (!user) {
+                       return std::move(user).error();
+                     }
+                     auto memberships = store_.memberships_of(tx, token.user_id);
+                     if (!memberships) {
+                       return std::move(memberships).error();
+                     }
+                     for (const auto& m : *memberships) {
+                       if (m.org_id == token.org_id && user->has_value()) {
+                         return issue(tx, **user, m, token.family_id);
+                       }
+                     }
+                     // Removed from the organisation since: the session ends with the membership.
+                     if (auto r = store_.revoke_refresh_family(tx, token.family_id, now); !r) {
+                       return std::move(r).error();
+                     }
+                     return TokenPair{};
+                   });
   if (outcome && outcome->access_token.empty()) {
     return unauthenticated(reused ? "This refresh token was already used; every session of its "
                                     "family has been ended. Log in again."
@@ -532,19 +547,22 @@ Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std:
 
 Result<void> Accounts::logout(const std::string& refresh_token, const std::string& ip) {
   const TimePoint now = clock_.now();
-  return db_.transact([&](db::Transaction& tx) -> Result<void> {
-    auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
-    if (!found) {
-      return std::move(found).error();
-    }
-    if (!found->has_value()) {
-      return {};
-    }
-    if (auto r = store_.revoke_refresh_family(tx, (*found)->family_id, now); !r) {
-      return std::move(r).error();
-    }
-    return audit_event(tx, (*found)->org_id, (*found)->user_id, "logout", (*found)->user_id, ip);
-  });
+  return db_.transact(db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+                      [&](db::Transaction& tx) -> Result<void> {
+                        auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
+                        if (!found) {
+                          return std::move(found).error();
+                        }
+                        if (!found->has_value()) {
+                          return {};
+                        }
+                        if (auto r = store_.revoke_refresh_family(tx, (*found)->family_id, now);
+                            !r) {
+                          return std::move(r).error();
+                        }
+                        return audit_event(tx, (*found)->org_id, (*found)->user_id, "logout",
+                                           (*found)->user_id, ip);
+                      });
 }
 
 Result<void> Accounts::change_password(const Principal& principal,
@@ -578,34 +596,37 @@ Result<void> Accounts::change_password(const Principal& principal,
     return std::move(hash).error();
   }
   const TimePoint now = clock_.now();
-  return db_.transact([&](db::Transaction& tx) -> Result<void> {
-    if (auto r = store_.set_password_hash(tx, principal.subject, *hash, now); !r) {
-      return r;
-    }
-    if (auto r = store_.revoke_all_refresh_tokens(tx, principal.subject, now); !r) {
-      return std::move(r).error();
-    }
-    return audit_event(tx, principal.org_id, principal.subject, "password.changed",
-                       principal.subject, ip);
-  });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<void> {
+        if (auto r = store_.set_password_hash(tx, principal.subject, *hash, now); !r) {
+          return r;
+        }
+        if (auto r = store_.revoke_all_refresh_tokens(tx, principal.subject, now); !r) {
+          return std::move(r).error();
+        }
+        return audit_event(tx, principal.org_id, principal.subject, "password.changed",
+                           principal.subject, ip);
+      });
 }
 
 Result<Profile> Accounts::profile(const Principal& principal) {
-  return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = principal.org_id},
-                      [&](db::Transaction& tx) -> Result<Profile> {
-                        auto user = store_.find_user(tx, principal.subject);
-                        if (!user) {
-                          return std::move(user).error();
-                        }
-                        if (!user->has_value()) {
-                          return Error::not_found("This account no longer exists.");
-                        }
-                        auto memberships = store_.memberships_of(tx, principal.subject);
-                        if (!memberships) {
-                          return std::move(memberships).error();
-                        }
-                        return Profile{**user, std::move(memberships).value()};
-                      });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kRead, .org_id = principal.org_id, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<Profile> {
+        auto user = store_.find_user(tx, principal.subject);
+        if (!user) {
+          return std::move(user).error();
+        }
+        if (!user->has_value()) {
+          return Error::not_found("This account no longer exists.");
+        }
+        auto memberships = store_.memberships_of(tx, principal.subject);
+        if (!memberships) {
+          return std::move(memberships).error();
+        }
+        return Profile{**user, std::move(memberships).value()};
+      });
 }
 
 Result<std::vector<AuditEntry>> Accounts::audit(const Principal& principal,
@@ -660,47 +681,49 @@ Result<std::vector<std::string>> Accounts::confirm_totp(const Principal& princip
     return Error::forbidden("A second factor can only be set up for a person's account.");
   }
   const TimePoint now = clock_.now();
-  return db_.transact([&](db::Transaction& tx) -> Result<std::vector<std::string>> {
-    auto current = mfa_->totp(tx, principal.subject);
-    if (!current) {
-      return std::move(current).error();
-    }
-    if (!*current) {
-      return Error::not_found("Start the authenticator set-up first.");
-    }
-    if ((*current)->confirmed_at) {
-      return Error::conflict("This authenticator is already active.");
-    }
-    const auto secret = auth::base32_decode((*current)->secret_base32);
-    auto step = secret ? auth::verify_totp(code, *secret, now)
-                       : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
-    if (!step) {
-      return Error::invalid("That code is not the one the authenticator shows now.",
-                            {{"code", "Type the 6 digits your authenticator app shows."}});
-    }
-    if (auto r = mfa_->confirm_totp(tx, principal.subject, *step, now); !r) {
-      return std::move(r).error();
-    }
-    std::vector<std::string> codes;
-    std::vector<std::string> hashes;
-    for (int i = 0; i < kRecoveryCodes; ++i) {
-      std::string raw = auth::base32_encode(auth::random_bytes(7)).substr(0, 10);
-      for (char& c : raw) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-      codes.push_back(raw.substr(0, 5) + "-" + raw.substr(5));
-      hashes.push_back(auth::token_hash(raw));
-    }
-    if (auto r = mfa_->replace_recovery_codes(tx, principal.subject, hashes); !r) {
-      return std::move(r).error();
-    }
-    if (auto r = audit_event(tx, principal.org_id, principal.subject, "mfa.enabled",
-                             principal.subject, "");
-        !r) {
-      return std::move(r).error();
-    }
-    return codes;
-  });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = principal.org_id},
+      [&](db::Transaction& tx) -> Result<std::vector<std::string>> {
+        auto current = mfa_->totp(tx, principal.subject);
+        if (!current) {
+          return std::move(current).error();
+        }
+        if (!*current) {
+          return Error::not_found("Start the authenticator set-up first.");
+        }
+        if ((*current)->confirmed_at) {
+          return Error::conflict("This authenticator is already active.");
+        }
+        const auto secret = auth::base32_decode((*current)->secret_base32);
+        auto step = secret ? auth::verify_totp(code, *secret, now)
+                           : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
+        if (!step) {
+          return Error::invalid("That code is not the one the authenticator shows now.",
+                                {{"code", "Type the 6 digits your authenticator app shows."}});
+        }
+        if (auto r = mfa_->confirm_totp(tx, principal.subject, *step, now); !r) {
+          return std::move(r).error();
+        }
+        std::vector<std::string> codes;
+        std::vector<std::string> hashes;
+        for (int i = 0; i < kRecoveryCodes; ++i) {
+          std::string raw = auth::base32_encode(auth::random_bytes(7)).substr(0, 10);
+          for (char& c : raw) {
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          }
+          codes.push_back(raw.substr(0, 5) + "-" + raw.substr(5));
+          hashes.push_back(auth::token_hash(raw));
+        }
+        if (auto r = mfa_->replace_recovery_codes(tx, principal.subject, hashes); !r) {
+          return std::move(r).error();
+        }
+        if (auto r = audit_event(tx, principal.org_id, principal.subject, "mfa.enabled",
+                                 principal.subject, "");
+            !r) {
+          return std::move(r).error();
+        }
+        return codes;
+      });
 }
 
 Result<void> Accounts::disable_totp(const Principal& principal, std::string_view code) {
@@ -708,27 +731,29 @@ Result<void> Accounts::disable_totp(const Principal& principal, std::string_view
     return Error::forbidden("A second factor can only be managed for a person's account.");
   }
   const TimePoint now = clock_.now();
-  return db_.transact([&](db::Transaction& tx) -> Result<void> {
-    auto current = mfa_->totp(tx, principal.subject);
-    if (!current) {
-      return std::move(current).error();
-    }
-    if (!*current || !(*current)->confirmed_at) {
-      return Error::not_found("No authenticator is active on this account.");
-    }
-    const auto secret = auth::base32_decode((*current)->secret_base32);
-    auto step = secret ? auth::verify_totp(code, *secret, now, 1, (*current)->last_used_step)
-                       : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
-    if (!step) {
-      return Error::invalid("That code is not the one the authenticator shows now.",
-                            {{"code", "Type the 6 digits your authenticator app shows."}});
-    }
-    if (auto r = mfa_->remove_totp(tx, principal.subject); !r) {
-      return r;
-    }
-    return audit_event(tx, principal.org_id, principal.subject, "mfa.disabled", principal.subject,
-                       "");
-  });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = principal.org_id},
+      [&](db::Transaction& tx) -> Result<void> {
+        auto current = mfa_->totp(tx, principal.subject);
+        if (!current) {
+          return std::move(current).error();
+        }
+        if (!*current || !(*current)->confirmed_at) {
+          return Error::not_found("No authenticator is active on this account.");
+        }
+        const auto secret = auth::base32_decode((*current)->secret_base32);
+        auto step = secret ? auth::verify_totp(code, *secret, now, 1, (*current)->last_used_step)
+                           : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
+        if (!step) {
+          return Error::invalid("That code is not the one the authenticator shows now.",
+                                {{"code", "Type the 6 digits your authenticator app shows."}});
+        }
+        if (auto r = mfa_->remove_totp(tx, principal.subject); !r) {
+          return r;
+        }
+        return audit_event(tx, principal.org_id, principal.subject, "mfa.disabled",
+                           principal.subject, "");
+      });
 }
 
 Result<TokenPair> Accounts::complete_mfa_login(const std::string& mfa_token, std::string_view code,
@@ -739,78 +764,82 @@ Result<TokenPair> Accounts::complete_mfa_login(const std::string& mfa_token, std
   const TimePoint now = clock_.now();
   std::string refusal;
   // A wrong code must commit its failure count, so the refusal is made after the transaction.
-  auto outcome = db_.transact([&](db::Transaction& tx) -> Result<TokenPair> {
-    auto challenge = mfa_->challenge(tx, auth::token_hash(mfa_token));
-    if (!challenge) {
-      return std::move(challenge).error();
-    }
-    if (!*challenge || (*challenge)->used_at || (*challenge)->expires_at <= now ||
-        (*challenge)->failures >= kMfaMaxFailures) {
-      refusal = "This log-in has expired or was already completed: log in again.";
-      return TokenPair{};
-    }
-    const MfaChallenge& c = **challenge;
-    auto totp = mfa_->totp(tx, c.user_id);
-    if (!totp) {
-      return std::move(totp).error();
-    }
-    bool accepted = false;
-    if (looks_like_totp(code) && *totp) {
-      const auto secret = auth::base32_decode((*totp)->secret_base32);
-      auto step = secret ? auth::verify_totp(code, *secret, now, 1, (*totp)->last_used_step)
-                         : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
-      if (step) {
-        auto fresh = mfa_->use_totp_step(tx, c.user_id, *step);
-        if (!fresh) {
-          return std::move(fresh).error();
+  auto outcome = db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<TokenPair> {
+        auto challenge = mfa_->challenge(tx, auth::token_hash(mfa_token));
+        if (!challenge) {
+          return std::move(challenge).error();
         }
-        accepted = *fresh;
-      }
-    } else {
-      auto used = mfa_->use_recovery_code(tx, c.user_id,
-                                          auth::token_hash(normalize_recovery_code(code)), now);
-      if (!used) {
-        return std::move(used).error();
-      }
-      accepted = *used;
-    }
-    if (!accepted) {
-      if (auto r = mfa_->fail_challenge(tx, c.id); !r) {
-        return std::move(r).error();
-      }
-      if (auto r = audit_event(tx, c.org_id, c.user_id, "login.mfa_failed", c.user_id, ip); !r) {
-        return std::move(r).error();
-      }
-      refusal = "Wrong code.";
-      return TokenPair{};
-    }
-    auto spent = mfa_->use_challenge(tx, c.id, now);
-    if (!spent) {
-      return std::move(spent).error();
-    }
-    if (!*spent) {
-      refusal = "This log-in was already completed: log in again.";
-      return TokenPair{};
-    }
-    auto user = store_.find_user(tx, c.user_id);
-    if (!user) {
-      return std::move(user).error();
-    }
-    auto memberships = store_.memberships_of(tx, c.user_id);
-    if (!memberships) {
-      return std::move(memberships).error();
-    }
-    for (const auto& m : *memberships) {
-      if (m.org_id == c.org_id && user->has_value()) {
-        if (auto r = audit_event(tx, c.org_id, c.user_id, "login.succeeded", c.user_id, ip); !r) {
-          return std::move(r).error();
+        if (!*challenge || (*challenge)->used_at || (*challenge)->expires_at <= now ||
+            (*challenge)->failures >= kMfaMaxFailures) {
+          refusal = "This log-in has expired or was already completed: log in again.";
+          return TokenPair{};
         }
-        return issue(tx, **user, m, Uuid::v7(clock_).str());
-      }
-    }
-    refusal = "This account is no longer a member of that organisation.";
-    return TokenPair{};
-  });
+        const MfaChallenge& c = **challenge;
+        auto totp = mfa_->totp(tx, c.user_id);
+        if (!totp) {
+          return std::move(totp).error();
+        }
+        bool accepted = false;
+        if (looks_like_totp(code) && *totp) {
+          const auto secret = auth::base32_decode((*totp)->secret_base32);
+          auto step = secret ? auth::verify_totp(code, *secret, now, 1, (*totp)->last_used_step)
+                             : Result<uint64_t>(Error::internal("unreadable TOTP secret"));
+          if (step) {
+            auto fresh = mfa_->use_totp_step(tx, c.user_id, *step);
+            if (!fresh) {
+              return std::move(fresh).error();
+            }
+            accepted = *fresh;
+          }
+        } else {
+          auto used = mfa_->use_recovery_code(tx, c.user_id,
+                                              auth::token_hash(normalize_recovery_code(code)), now);
+          if (!used) {
+            return std::move(used).error();
+          }
+          accepted = *used;
+        }
+        if (!accepted) {
+          if (auto r = mfa_->fail_challenge(tx, c.id); !r) {
+            return std::move(r).error();
+          }
+          if (auto r = audit_event(tx, c.org_id, c.user_id, "login.mfa_failed", c.user_id, ip);
+              !r) {
+            return std::move(r).error();
+          }
+          refusal = "Wrong code.";
+          return TokenPair{};
+        }
+        auto spent = mfa_->use_challenge(tx, c.id, now);
+        if (!spent) {
+          return std::move(spent).error();
+        }
+        if (!*spent) {
+          refusal = "This log-in was already completed: log in again.";
+          return TokenPair{};
+        }
+        auto user = store_.find_user(tx, c.user_id);
+        if (!user) {
+          return std::move(user).error();
+        }
+        auto memberships = store_.memberships_of(tx, c.user_id);
+        if (!memberships) {
+          return std::move(memberships).error();
+        }
+        for (const auto& m : *memberships) {
+          if (m.org_id == c.org_id && user->has_value()) {
+            if (auto r = audit_event(tx, c.org_id, c.user_id, "login.succeeded", c.user_id, ip);
+                !r) {
+              return std::move(r).error();
+            }
+            return issue(tx, **user, m, Uuid::v7(clock_).str());
+          }
+        }
+        refusal = "This account is no longer a member of that organisation.";
+        return TokenPair{};
+      });
   if (outcome && !refusal.empty()) {
     return unauthenticated(refusal);
   }

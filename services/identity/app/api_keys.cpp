@@ -135,7 +135,7 @@ Result<Principal> ApiKeys::verify(std::string_view key) {
   }
   const std::string hash = auth::token_hash(key);
   auto found =
-      db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}},
+      db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}, .cross_tenant = true},
                    [&](db::Transaction& tx) { return store_.find_api_key_by_hash(tx, hash); });
   if (!found) {
     return std::move(found).error();

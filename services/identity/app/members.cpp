@@ -217,71 +217,74 @@ Result<AcceptedInvitation> Members::accept(const Principal& caller, const std::s
   const TimePoint now = clock_.now();
   // The invitation's organisation is not the caller's (yet): the token, found by its digest,
   // says which it is, so this transaction is not scoped to one organisation.
-  return db_.transact([&](db::Transaction& tx) -> Result<AcceptedInvitation> {
-    auto found = store_.find_invitation_by_token(tx, auth::token_hash(token));
-    if (!found) {
-      return std::move(found).error();
-    }
-    if (!found->has_value()) {
-      return Error::not_found("Unknown invitation: check the link, or ask for a new one.");
-    }
-    const Invitation& inv = **found;
-    auto user = store_.find_user(tx, caller.subject);
-    if (!user) {
-      return std::move(user).error();
-    }
-    if (!user->has_value()) {
-      return Error::not_found("This account no longer exists.");
-    }
-    // Checked first, so that someone else holding the link learns nothing about its state.
-    if ((*user)->email != inv.email) {
-      return Error::forbidden(
-          "This invitation was sent to another email address: sign in with that address to "
-          "accept it.");
-    }
-    if (inv.accepted_at) {
-      return Error::conflict("This invitation was accepted already.");
-    }
-    if (inv.revoked_at) {
-      return gone("This invitation was cancelled: ask for a new one.");
-    }
-    if (inv.expires_at <= now) {
-      return gone("This invitation has expired: ask for a new one.");
-    }
-    auto member = store_.find_member(tx, inv.org_id, caller.subject);
-    if (!member) {
-      return std::move(member).error();
-    }
-    if (member->has_value()) {
-      return Error::conflict("You are already a member of this organisation.");
-    }
-    auto first = store_.accept_invitation(tx, inv.id, caller.subject, now);
-    if (!first) {
-      return std::move(first).error();
-    }
-    if (!*first) {
-      return Error::conflict("This invitation was accepted already.");
-    }
-    if (auto r = store_.insert_membership(tx, inv.org_id, caller.subject, inv.role, now); !r) {
-      return std::move(r).error();
-    }
-    const std::string role(domain::role_name(inv.role));
-    if (auto r = emit(tx, clock_, "identity.MemberAdded.v1", caller.subject, inv.org_id,
-                      "{\"org_id\":" + json_quoted(inv.org_id) + ",\"user_id\":" +
-                          json_quoted(caller.subject) + ",\"role\":" + json_quoted(role) +
-                          ",\"invitation_id\":" + json_quoted(inv.id) + "}");
-        !r) {
-      return std::move(r).error();
-    }
-    if (auto r = record_audit(
-            store_, tx, clock_, inv.org_id, caller.subject, "member.added", caller.subject, ip,
-            "{\"role\":" + json_quoted(role) + ",\"invitation_id\":" + json_quoted(inv.id) +
-                ",\"invited_by\":" + json_quoted(inv.invited_by) + "}");
-        !r) {
-      return std::move(r).error();
-    }
-    return AcceptedInvitation{inv.org_id, inv.role};
-  });
+  // The invitation is found by its token before its organisation is known.
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<AcceptedInvitation> {
+        auto found = store_.find_invitation_by_token(tx, auth::token_hash(token));
+        if (!found) {
+          return std::move(found).error();
+        }
+        if (!found->has_value()) {
+          return Error::not_found("Unknown invitation: check the link, or ask for a new one.");
+        }
+        const Invitation& inv = **found;
+        auto user = store_.find_user(tx, caller.subject);
+        if (!user) {
+          return std::move(user).error();
+        }
+        if (!user->has_value()) {
+          return Error::not_found("This account no longer exists.");
+        }
+        // Checked first, so that someone else holding the link learns nothing about its state.
+        if ((*user)->email != inv.email) {
+          return Error::forbidden(
+              "This invitation was sent to another email address: sign in with that address to "
+              "accept it.");
+        }
+        if (inv.accepted_at) {
+          return Error::conflict("This invitation was accepted already.");
+        }
+        if (inv.revoked_at) {
+          return gone("This invitation was cancelled: ask for a new one.");
+        }
+        if (inv.expires_at <= now) {
+          return gone("This invitation has expired: ask for a new one.");
+        }
+        auto member = store_.find_member(tx, inv.org_id, caller.subject);
+        if (!member) {
+          return std::move(member).error();
+        }
+        if (member->has_value()) {
+          return Error::conflict("You are already a member of this organisation.");
+        }
+        auto first = store_.accept_invitation(tx, inv.id, caller.subject, now);
+        if (!first) {
+          return std::move(first).error();
+        }
+        if (!*first) {
+          return Error::conflict("This invitation was accepted already.");
+        }
+        if (auto r = store_.insert_membership(tx, inv.org_id, caller.subject, inv.role, now); !r) {
+          return std::move(r).error();
+        }
+        const std::string role(domain::role_name(inv.role));
+        if (auto r = emit(tx, clock_, "identity.MemberAdded.v1", caller.subject, inv.org_id,
+                          "{\"org_id\":" + json_quoted(inv.org_id) + ",\"user_id\":" +
+                              json_quoted(caller.subject) + ",\"role\":" + json_quoted(role) +
+                              ",\"invitation_id\":" + json_quoted(inv.id) + "}");
+            !r) {
+          return std::move(r).error();
+        }
+        if (auto r = record_audit(
+                store_, tx, clock_, inv.org_id, caller.subject, "member.added", caller.subject, ip,
+                "{\"role\":" + json_quoted(role) + ",\"invitation_id\":" + json_quoted(inv.id) +
+                    ",\"invited_by\":" + json_quoted(inv.invited_by) + "}");
+            !r) {
+          return std::move(r).error();
+        }
+        return AcceptedInvitation{inv.org_id, inv.role};
+      });
 }
 
 Result<Member> Members::change_role(const Principal& caller, const std::string& user_id,

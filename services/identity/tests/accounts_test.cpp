@@ -260,6 +260,38 @@ TEST_P(AccountsTest, AResetLinkExpiresAfterAnHour) {
             ErrorCode::kGone);
 }
 
+TEST_P(AccountsTest, OnPostgresAQueryThatForgetsTheOrgFilterStillSeesOnlyItsOrganisation) {
+  if (!is_postgres()) {
+    GTEST_SKIP() << "row-level security is PostgreSQL's; on SQLite the repositories' filter is "
+                    "the only wall";
+  }
+  const auto marie = register_marie();
+  const auto paul = register_marie("paul@plomberie-martin.fr");
+  ASSERT_TRUE(accounts_->login({"paul@plomberie-martin.fr", kPassword, "", "10.0.3.1"}));
+  // A careless query: no WHERE org_id at all, in a transaction for Marie's organisation.
+  auto seen = db_->transact(
+      db::TxOptions{.mode = db::TxMode::kRead, .org_id = marie.org_id},
+      [&](db::Transaction& tx) -> Result<std::vector<std::string>> {
+        std::vector<std::string> orgs;
+        for (const char* table : {"orgs", "memberships", "audit_log", "refresh_tokens"}) {
+          auto rows = tx.query(std::string("SELECT DISTINCT org_id FROM ") + table);
+          if (!rows) {
+            return std::move(rows).error();
+          }
+          for (const auto& row : *rows) {
+            orgs.push_back(row.get_text(0));
+          }
+        }
+        return orgs;
+      });
+  ASSERT_TRUE(seen) << seen.error().message;
+  EXPECT_FALSE(seen->empty());
+  for (const auto& org : *seen) {
+    EXPECT_EQ(org, marie.org_id) << "a row of another organisation (" << paul.org_id
+                                 << ") was visible";
+  }
+}
+
 TEST_P(AccountsTest, AnExpiredRefreshTokenIsRefused) {
   register_marie();
   auto t = accounts_->login({"marie@durand-batiment.fr", kPassword, "", "10.0.0.6"});

@@ -101,6 +101,7 @@ class MembersTest : public db::testing::BackendTest {
 
   std::optional<OrgRole> role_of(const Registered& who) {
     auto m = db_->transact(
+        db::TxOptions{.mode = db::TxMode::kRead, .org_id = marie_.org_id},
         [&](db::Transaction& tx) { return store_.find_member(tx, marie_.org_id, who.user_id); });
     EXPECT_TRUE(m);
     return m && m->has_value() ? std::optional<OrgRole>((*m)->role) : std::nullopt;
