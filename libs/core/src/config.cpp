@@ -194,6 +194,23 @@ const std::vector<KeySpec>& key_specs() {
          c.postgres_url = std::string(v);
          return std::nullopt;
        }},
+      {"postgres_schema_prefix",
+       "prepended to each service's PostgreSQL schema (several platforms in one database)",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         const bool ok =
+             v.size() <= 40 &&
+             std::all_of(v.begin(), v.end(),
+                         [](char ch) {
+                           return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+                         }) &&
+             (v.empty() || !(v.front() >= '0' && v.front() <= '9'));
+         if (!ok) {
+           return "expected up to 40 of a-z, 0-9 and _, not starting with a digit, got '" +
+                  std::string(v) + "'";
+         }
+         c.postgres_schema_prefix = std::string(v);
+         return std::nullopt;
+       }},
       {"db_pool_size", "database connections per service",
        [](Config& c, std::string_view v) {
          return parse_uint<unsigned>(v, 1, 256, c.db_pool_size);

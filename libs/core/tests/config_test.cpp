@@ -74,6 +74,15 @@ TEST(Config, ValidatesRangesAndShapes) {
   }
 }
 
+TEST(Config, SchemaPrefixIsASafeIdentifierPart) {
+  auto good = Config::load(std::nullopt, {{"ATELIER_POSTGRES_SCHEMA_PREFIX", "site_a_"}});
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->postgres_schema_prefix, "site_a_");
+  for (const char* bad : {"Site", "a-b", "1a", "a\"; DROP"}) {
+    EXPECT_FALSE(Config::load(std::nullopt, {{"ATELIER_POSTGRES_SCHEMA_PREFIX", bad}})) << bad;
+  }
+}
+
 TEST(Config, PostgresNeedsAUrl) {
   auto config = Config::load(std::nullopt, {{"ATELIER_DATABASE", "postgres"}});
   ASSERT_FALSE(config.ok());

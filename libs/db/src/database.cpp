@@ -42,7 +42,7 @@ Options Options::for_service(const Config& config, std::string_view service) {
   options.kind = config.database == DatabaseKind::kPostgres ? Kind::kPostgres : Kind::kSqlite;
   options.sqlite_path = config.data_dir / (std::string(service) + ".db");
   options.postgres_url = config.postgres_url;
-  options.schema = std::string(service);
+  options.schema = config.postgres_schema_prefix + std::string(service);
   options.pool_size = config.db_pool_size;
   return options;
 }

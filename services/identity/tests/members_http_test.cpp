@@ -317,7 +317,13 @@ std::string fill(std::string text, const std::map<std::string, std::string>& val
   return text;
 }
 
-TEST_F(MembersHttpTest, NoRouteLetsOneOrganisationReachAnother) {
+// The matrix runs on both engines: on PostgreSQL row-level security is live behind the routes.
+class CrossTenantMatrix : public MembersHttpTest, public ::testing::WithParamInterface<db::Kind> {
+ protected:
+  bool on_postgres() const override { return GetParam() == db::Kind::kPostgres; }
+};
+
+TEST_P(CrossTenantMatrix, NoRouteLetsOneOrganisationReachAnother) {
   // Organisation B: an owner, a member, a pending invitation, an API key.
   const Account b_owner = sign_up("bruno@beta-btp.fr", "Beta BTP");
   const Account b_member = sign_up("berthe@beta-btp.fr", "Berthe SARL");
@@ -406,6 +412,10 @@ TEST_F(MembersHttpTest, NoRouteLetsOneOrganisationReachAnother) {
   EXPECT_EQ(b_audit.body.find(a_owner.user_id), std::string::npos) << b_audit.body;
   EXPECT_EQ(b_audit.body.find(text(a_key, "id")), std::string::npos) << b_audit.body;
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CrossTenantMatrix,
+                         ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgres),
+                         db::testing::backend_name);
 
 }  // namespace
 }  // namespace atelier::identity

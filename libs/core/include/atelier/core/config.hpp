@@ -41,6 +41,8 @@ struct Config {
   std::filesystem::path data_dir = "data";
   DatabaseKind database = DatabaseKind::kSqlite;
   std::string postgres_url;  // libpq connection string or URI
+  // Prepended to each service's schema name, so that several platforms can share one database.
+  std::string postgres_schema_prefix;
   unsigned db_pool_size = 8;
 
   // Web
