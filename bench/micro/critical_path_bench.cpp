@@ -12,8 +12,8 @@
 #include <new>
 #include <random>
 
-#include "domain/calendar.hpp"
-#include "domain/critical_path.hpp"
+#include "tasks/domain/calendar.hpp"
+#include "tasks/domain/critical_path.hpp"
 
 // Heap accounting for the memory counters: every allocation of this binary goes through here.
 namespace {

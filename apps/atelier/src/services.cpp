@@ -1,8 +1,10 @@
 #include "services.hpp"
 
-#include "adapters/routes.hpp"
+#include "identity/adapters/routes.hpp"
+#include "projects/adapters/routes.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();  // generated
+std::vector<atelier::db::MigrationFile> atelier_projects_migrations();  // generated
 
 namespace atelier::app {
 
@@ -18,6 +20,16 @@ const std::vector<ServiceModule>& known_services() {
          (*service)->add_routes(context.router);
          context.authenticator = &(*service)->authenticator();
          return std::shared_ptr<void>(std::move(service).value());
+       }},
+      {"projects", atelier_projects_migrations,
+       [](ServiceContext& context) -> Result<std::shared_ptr<void>> {
+         events::Relay& relay = context.relay;
+         auto service = projects::ProjectsService::create(
+             context.db,
+             projects::ProjectsService::Options{.clock = &SystemClock::instance(),
+                                                .events_written = [&relay] { relay.notify(); }});
+         service->add_routes(context.router);
+         return std::shared_ptr<void>(std::move(service));
        }},
   };
   return services;

@@ -28,12 +28,11 @@ class RowLevelSecurityTest : public BackendTest {
         "  WITH CHECK (org_id = current_setting('app.org_id', true) "
         "              OR current_setting('app.cross_tenant', true) = 'on');");
     for (const auto& [org, id] : {std::pair{"org-a", "a1"}, {"org-a", "a2"}, {"org-b", "b1"}}) {
-      auto inserted = db_->transact(TxOptions{.mode = TxMode::kWrite, .org_id = org},
-                                    [&](Transaction& tx) {
-                                      return tx.execute(
-                                          "INSERT INTO items (id, org_id, name) VALUES ($1, $2, $3)",
-                                          id, org, "beam");
-                                    });
+      auto inserted =
+          db_->transact(TxOptions{.mode = TxMode::kWrite, .org_id = org}, [&](Transaction& tx) {
+            return tx.execute("INSERT INTO items (id, org_id, name) VALUES ($1, $2, $3)", id, org,
+                              "beam");
+          });
       ASSERT_TRUE(inserted) << inserted.error().message;
     }
   }
@@ -65,28 +64,26 @@ TEST_P(RowLevelSecurityTest, OnlyADeclaredCrossTenantTransactionSeesEveryOrganis
 }
 
 TEST_P(RowLevelSecurityTest, UpdatesAndDeletesCannotReachAnotherOrganisation) {
-  auto changed = db_->transact(TxOptions{.mode = TxMode::kWrite, .org_id = "org-a"},
-                               [](Transaction& tx) {
-                                 return tx.execute("UPDATE items SET name = 'stolen'");
-                               });
+  auto changed =
+      db_->transact(TxOptions{.mode = TxMode::kWrite, .org_id = "org-a"},
+                    [](Transaction& tx) { return tx.execute("UPDATE items SET name = 'stolen'"); });
   ASSERT_TRUE(changed);
   EXPECT_EQ(*changed, 2);
-  auto deleted = db_->transact(TxOptions{.mode = TxMode::kWrite, .org_id = "org-a"},
-                               [](Transaction& tx) {
-                                 return tx.execute("DELETE FROM items WHERE id = 'b1'");
-                               });
+  auto deleted = db_->transact(
+      TxOptions{.mode = TxMode::kWrite, .org_id = "org-a"},
+      [](Transaction& tx) { return tx.execute("DELETE FROM items WHERE id = 'b1'"); });
   ASSERT_TRUE(deleted);
   EXPECT_EQ(*deleted, 0);
   EXPECT_EQ(count_all({.mode = TxMode::kRead, .org_id = "org-b"}), 1);
 }
 
 TEST_P(RowLevelSecurityTest, ARowForAnotherOrganisationCannotBeWritten) {
-  auto smuggled = db_->transact(TxOptions{.mode = TxMode::kWrite, .org_id = "org-a"},
-                                [](Transaction& tx) {
-                                  return tx.execute(
-                                      "INSERT INTO items (id, org_id, name) "
-                                      "VALUES ('x1', 'org-b', 'planted')");
-                                });
+  auto smuggled =
+      db_->transact(TxOptions{.mode = TxMode::kWrite, .org_id = "org-a"}, [](Transaction& tx) {
+        return tx.execute(
+            "INSERT INTO items (id, org_id, name) "
+            "VALUES ('x1', 'org-b', 'planted')");
+      });
   ASSERT_FALSE(smuggled);
   EXPECT_EQ(count_all({.mode = TxMode::kRead, .org_id = "org-b"}), 1);
 }

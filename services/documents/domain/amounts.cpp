@@ -1,6 +1,6 @@
 // Money amounts: the locale-neutral number reader and the scanner that pairs numbers with the
 // currency printed before or after them.
-#include "domain/amounts.hpp"
+#include "documents/domain/amounts.hpp"
 
 #include <algorithm>
 #include <array>
@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "domain/scanners.hpp"
-#include "domain/text_scan.hpp"
+#include "documents/domain/scanners.hpp"
+#include "documents/domain/text_scan.hpp"
 
 namespace atelier::documents::domain {
 namespace {

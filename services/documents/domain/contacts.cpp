@@ -2,8 +2,8 @@
 // other international numbers kept as written in E.164 form).
 #include <string>
 
-#include "domain/scanners.hpp"
-#include "domain/text_scan.hpp"
+#include "documents/domain/scanners.hpp"
+#include "documents/domain/text_scan.hpp"
 
 namespace atelier::documents::domain {
 namespace {

@@ -1,12 +1,12 @@
 // Dates: numeric forms in either day order, ISO order, and month names in French and English.
-#include "domain/dates.hpp"
+#include "documents/domain/dates.hpp"
 
 #include <array>
 #include <cstdio>
 #include <utility>
 
-#include "domain/scanners.hpp"
-#include "domain/text_scan.hpp"
+#include "documents/domain/scanners.hpp"
+#include "documents/domain/text_scan.hpp"
 
 namespace atelier::documents::domain {
 namespace {

@@ -1,12 +1,12 @@
 // Runs every scanner over a page and keeps, among overlapping candidates, the strongest reading.
-#include "domain/entities.hpp"
+#include "documents/domain/entities.hpp"
 
 #include <algorithm>
 #include <array>
 #include <map>
 #include <utility>
 
-#include "domain/scanners.hpp"
+#include "documents/domain/scanners.hpp"
 
 namespace atelier::documents::domain {
 namespace {

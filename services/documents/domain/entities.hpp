@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/amounts.hpp"
-#include "domain/dates.hpp"
-#include "domain/identifiers.hpp"
+#include "documents/domain/amounts.hpp"
+#include "documents/domain/dates.hpp"
+#include "documents/domain/identifiers.hpp"
 
 namespace atelier::documents::domain {
 

@@ -1,14 +1,14 @@
 // Check digits of SIREN, SIRET, French VAT numbers and IBANs, and the scanner that finds them in
 // page text.
-#include "domain/identifiers.hpp"
+#include "documents/domain/identifiers.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <utility>
 
-#include "domain/scanners.hpp"
-#include "domain/text_scan.hpp"
+#include "documents/domain/scanners.hpp"
+#include "documents/domain/text_scan.hpp"
 
 namespace atelier::documents::domain {
 namespace {

@@ -2,8 +2,8 @@
 // "FA2025/118", "D_0042"), so they are recognised by the label in front of them, not by shape.
 #include <string>
 
-#include "domain/scanners.hpp"
-#include "domain/text_scan.hpp"
+#include "documents/domain/scanners.hpp"
+#include "documents/domain/text_scan.hpp"
 
 namespace atelier::documents::domain {
 namespace {

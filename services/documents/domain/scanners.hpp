@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "domain/entities.hpp"
+#include "documents/domain/entities.hpp"
 
 namespace atelier::documents::domain::scan {
 

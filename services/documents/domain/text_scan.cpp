@@ -1,5 +1,5 @@
 // Byte-level helpers shared by the entity scanners.
-#include "domain/text_scan.hpp"
+#include "documents/domain/text_scan.hpp"
 
 namespace atelier::documents::domain::text {
 namespace {

@@ -1,5 +1,5 @@
 // Reading printed money into minor units, and finding amounts with their currency and qualifier.
-#include "domain/amounts.hpp"
+#include "documents/domain/amounts.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // Dates in numeric and written forms, French and English, normalised to ISO 8601.
-#include "domain/dates.hpp"
+#include "documents/domain/dates.hpp"
 
 #include <gtest/gtest.h>
 

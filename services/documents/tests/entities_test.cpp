@@ -1,6 +1,6 @@
 // Whole-page extraction: a realistic French invoice read end to end, the precedence between
 // overlapping readings, positions and pages, and inputs built to break a scanner.
-#include "domain/entities.hpp"
+#include "documents/domain/entities.hpp"
 
 #include <gtest/gtest.h>
 

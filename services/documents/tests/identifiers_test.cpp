@@ -1,5 +1,5 @@
 // SIREN, SIRET, French VAT and IBAN check digits, and how extraction finds them in page text.
-#include "domain/identifiers.hpp"
+#include "documents/domain/identifiers.hpp"
 
 #include <gtest/gtest.h>
 

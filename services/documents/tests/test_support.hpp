@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/entities.hpp"
+#include "documents/domain/entities.hpp"
 
 namespace atelier::documents::domain {
 

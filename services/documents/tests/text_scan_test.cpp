@@ -1,5 +1,5 @@
 // The byte-level helpers: the spaces OCR emits, accent folding, and safety on broken UTF-8.
-#include "domain/text_scan.hpp"
+#include "documents/domain/text_scan.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "adapters/mfa_routes.hpp"
+#include "identity/adapters/mfa_routes.hpp"
 
 #include <boost/json.hpp>
 

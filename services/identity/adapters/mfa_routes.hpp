@@ -2,8 +2,8 @@
 // log-in.
 #pragma once
 
-#include "app/accounts.hpp"
 #include "atelier/http/router.hpp"
+#include "identity/app/accounts.hpp"
 
 namespace atelier::identity::adapters {
 

@@ -1,4 +1,4 @@
-#include "adapters/oauth_routes.hpp"
+#include "identity/adapters/oauth_routes.hpp"
 
 #include <boost/json.hpp>
 

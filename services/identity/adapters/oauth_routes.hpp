@@ -3,8 +3,8 @@
 // problem+json, because OAuth clients expect {"error": ..., "error_description": ...}.
 #pragma once
 
-#include "app/accounts.hpp"
 #include "atelier/http/router.hpp"
+#include "identity/app/accounts.hpp"
 
 namespace atelier::identity::adapters {
 

@@ -1,4 +1,4 @@
-#include "adapters/outbox_notifier.hpp"
+#include "identity/adapters/outbox_notifier.hpp"
 
 #include <boost/json.hpp>
 

@@ -1,8 +1,8 @@
 // Notifier that records email requests as events in the identity outbox.
 #pragma once
 
-#include "app/notifier.hpp"
 #include "atelier/core/clock.hpp"
+#include "identity/app/notifier.hpp"
 
 namespace atelier::identity::adapters {
 

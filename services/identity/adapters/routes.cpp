@@ -1,16 +1,16 @@
-#include "adapters/routes.hpp"
+#include "identity/adapters/routes.hpp"
 
 #include <boost/json.hpp>
 
-#include "adapters/mfa_routes.hpp"
-#include "adapters/oauth_routes.hpp"
-#include "adapters/outbox_notifier.hpp"
-#include "adapters/sql_mfa_store.hpp"
-#include "adapters/sql_store.hpp"
-#include "app/api_keys.hpp"
-#include "app/members.hpp"
 #include "atelier/auth/secrets.hpp"
 #include "atelier/http/json_body.hpp"
+#include "identity/adapters/mfa_routes.hpp"
+#include "identity/adapters/oauth_routes.hpp"
+#include "identity/adapters/outbox_notifier.hpp"
+#include "identity/adapters/sql_mfa_store.hpp"
+#include "identity/adapters/sql_store.hpp"
+#include "identity/app/api_keys.hpp"
+#include "identity/app/members.hpp"
 
 namespace atelier::identity {
 

@@ -3,10 +3,10 @@
 
 #include <memory>
 
-#include "app/accounts.hpp"
 #include "atelier/core/config.hpp"
 #include "atelier/http/middleware.hpp"
 #include "atelier/http/router.hpp"
+#include "identity/app/accounts.hpp"
 
 namespace atelier::identity {
 

@@ -1,7 +1,7 @@
 // MfaStore on the db port.
 #pragma once
 
-#include "app/mfa_store.hpp"
+#include "identity/app/mfa_store.hpp"
 
 namespace atelier::identity::adapters {
 

@@ -1,4 +1,4 @@
-#include "adapters/sql_store.hpp"
+#include "identity/adapters/sql_store.hpp"
 
 namespace atelier::identity::adapters {
 

@@ -1,7 +1,7 @@
 // IdentityStore on the db port: the same SQL on SQLite and PostgreSQL.
 #pragma once
 
-#include "app/store.hpp"
+#include "identity/app/store.hpp"
 
 namespace atelier::identity::adapters {
 

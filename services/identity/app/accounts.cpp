@@ -1,15 +1,15 @@
-#include "app/accounts.hpp"
+#include "identity/app/accounts.hpp"
 
 #include <cctype>
 
-#include "app/org_access.hpp"
 #include "atelier/auth/encoding.hpp"
 #include "atelier/auth/secrets.hpp"
 #include "atelier/auth/totp.hpp"
 #include "atelier/core/log.hpp"
 #include "atelier/core/uuid.hpp"
 #include "atelier/events/outbox.hpp"
-#include "domain/accounts.hpp"
+#include "identity/app/org_access.hpp"
+#include "identity/domain/accounts.hpp"
 
 namespace atelier::identity::app {
 

@@ -10,13 +10,13 @@
 #include <unordered_map>
 #include <vector>
 
-#include "app/mfa_store.hpp"
-#include "app/notifier.hpp"
-#include "app/store.hpp"
 #include "atelier/auth/jwt.hpp"
 #include "atelier/auth/password.hpp"
 #include "atelier/core/principal.hpp"
 #include "atelier/db/database.hpp"
+#include "identity/app/mfa_store.hpp"
+#include "identity/app/notifier.hpp"
+#include "identity/app/store.hpp"
 
 namespace atelier::identity::app {
 

@@ -1,11 +1,11 @@
-#include "app/api_keys.hpp"
+#include "identity/app/api_keys.hpp"
 
-#include "app/org_access.hpp"
 #include "atelier/auth/secrets.hpp"
 #include "atelier/core/log.hpp"
 #include "atelier/core/uuid.hpp"
-#include "domain/accounts.hpp"
-#include "domain/members.hpp"
+#include "identity/app/org_access.hpp"
+#include "identity/domain/accounts.hpp"
+#include "identity/domain/members.hpp"
 
 namespace atelier::identity::app {
 

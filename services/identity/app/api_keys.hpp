@@ -8,8 +8,8 @@
 #include <string_view>
 #include <vector>
 
-#include "app/store.hpp"
 #include "atelier/core/principal.hpp"
+#include "identity/app/store.hpp"
 
 namespace atelier::identity::app {
 

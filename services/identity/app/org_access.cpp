@@ -1,4 +1,4 @@
-#include "app/org_access.hpp"
+#include "identity/app/org_access.hpp"
 
 #include "atelier/core/log.hpp"
 #include "atelier/core/uuid.hpp"

@@ -5,8 +5,8 @@
 #include <string>
 #include <string_view>
 
-#include "app/store.hpp"
 #include "atelier/core/principal.hpp"
+#include "identity/app/store.hpp"
 
 namespace atelier::identity::app {
 

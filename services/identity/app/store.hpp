@@ -10,7 +10,7 @@
 #include "atelier/core/clock.hpp"
 #include "atelier/core/error.hpp"
 #include "atelier/db/database.hpp"
-#include "domain/roles.hpp"
+#include "identity/domain/roles.hpp"
 
 namespace atelier::identity::app {
 

@@ -1,4 +1,4 @@
-#include "domain/accounts.hpp"
+#include "identity/domain/accounts.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "domain/members.hpp"
+#include "identity/domain/members.hpp"
 
 namespace atelier::identity::domain {
 

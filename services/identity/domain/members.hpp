@@ -2,7 +2,7 @@
 // role change or API key). Pure rules, no I/O.
 #pragma once
 
-#include "domain/roles.hpp"
+#include "identity/domain/roles.hpp"
 
 namespace atelier::identity::domain {
 

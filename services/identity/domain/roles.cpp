@@ -1,4 +1,4 @@
-#include "domain/roles.hpp"
+#include "identity/domain/roles.hpp"
 
 #include <array>
 

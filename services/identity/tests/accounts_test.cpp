@@ -1,16 +1,16 @@
 // The identity use cases on SQLite and PostgreSQL, with a clock the tests move.
-#include "app/accounts.hpp"
+#include "identity/app/accounts.hpp"
 
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 #include <fstream>
 
-#include "adapters/outbox_notifier.hpp"
-#include "adapters/sql_store.hpp"
 #include "atelier/db/migrations.hpp"
 #include "atelier/events/outbox.hpp"
 #include "backend.hpp"
+#include "identity/adapters/outbox_notifier.hpp"
+#include "identity/adapters/sql_store.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 

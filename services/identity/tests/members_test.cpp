@@ -1,19 +1,19 @@
 // Members, invitations and API keys driven through their use cases on SQLite and PostgreSQL, with
 // a clock the tests move.
-#include "app/members.hpp"
+#include "identity/app/members.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "adapters/sql_store.hpp"
-#include "app/accounts.hpp"
-#include "app/api_keys.hpp"
 #include "atelier/auth/secrets.hpp"
 #include "atelier/db/migrations.hpp"
 #include "atelier/events/outbox.hpp"
 #include "backend.hpp"
-#include "domain/members.hpp"
+#include "identity/adapters/sql_store.hpp"
+#include "identity/app/accounts.hpp"
+#include "identity/app/api_keys.hpp"
+#include "identity/domain/members.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 

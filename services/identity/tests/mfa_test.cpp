@@ -2,14 +2,14 @@
 // replays and guessing refused.
 #include <gtest/gtest.h>
 
-#include "adapters/sql_mfa_store.hpp"
-#include "adapters/sql_store.hpp"
-#include "app/accounts.hpp"
 #include "atelier/auth/encoding.hpp"
 #include "atelier/auth/totp.hpp"
 #include "atelier/db/migrations.hpp"
 #include "atelier/events/outbox.hpp"
 #include "backend.hpp"
+#include "identity/adapters/sql_mfa_store.hpp"
+#include "identity/adapters/sql_store.hpp"
+#include "identity/app/accounts.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 

@@ -1,8 +1,8 @@
-#include "domain/roles.hpp"
+#include "identity/domain/roles.hpp"
 
 #include <gtest/gtest.h>
 
-#include "domain/accounts.hpp"
+#include "identity/domain/accounts.hpp"
 
 namespace atelier::identity::domain {
 namespace {

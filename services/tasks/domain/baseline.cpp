@@ -1,5 +1,5 @@
 // Forecast against baseline, in working days of the project's calendar.
-#include "domain/baseline.hpp"
+#include "tasks/domain/baseline.hpp"
 
 namespace atelier::tasks::domain {
 

@@ -6,8 +6,8 @@
 #include <span>
 #include <vector>
 
-#include "domain/calendar.hpp"
-#include "domain/critical_path.hpp"
+#include "tasks/domain/calendar.hpp"
+#include "tasks/domain/critical_path.hpp"
 
 namespace atelier::tasks::domain {
 

@@ -1,6 +1,6 @@
 // Working-day arithmetic: a closed form for the weekly pattern, corrected by the sorted days
 // where holidays and exceptions depart from it.
-#include "domain/calendar.hpp"
+#include "tasks/domain/calendar.hpp"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 // The critical path method on flat arrays: successors in CSR form, Kahn's topological order, a
 // forward pass that pushes early starts along links and a backward pass that pulls late finishes,
 // all on working-day boundaries; dates come back only at the end.
-#include "domain/critical_path.hpp"
+#include "tasks/domain/critical_path.hpp"
 
 #include <algorithm>
 #include <cstdio>

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "atelier/core/error.hpp"
-#include "domain/calendar.hpp"
+#include "tasks/domain/calendar.hpp"
 
 namespace atelier::tasks::domain {
 

@@ -1,5 +1,5 @@
 // Baseline comparison: which tasks slipped, and by how many working days.
-#include "domain/baseline.hpp"
+#include "tasks/domain/baseline.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // Working calendars: Easter and the French holidays, working-day arithmetic across weekends,
 // holidays and exceptions, and the closed-form index against a day-by-day walk.
-#include "domain/calendar.hpp"
+#include "tasks/domain/calendar.hpp"
 
 #include <gtest/gtest.h>
 

@@ -12,7 +12,7 @@
 #include <random>
 #include <set>
 
-#include "domain/critical_path.hpp"
+#include "tasks/domain/critical_path.hpp"
 
 namespace atelier::tasks::domain {
 namespace {

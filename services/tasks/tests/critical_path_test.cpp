@@ -3,7 +3,7 @@
 //   W0 Mon 03/03  W1 Tue 03/04  W2 Wed 03/05  W3 Thu 03/06  W4 Fri 03/07
 //   W5 Mon 03/10  W6 Tue 03/11  W7 Wed 03/12  W8 Thu 03/13  W9 Fri 03/14  W10 Mon 03/17
 // Floats are in working days; "A 3d" is task A of duration 3.
-#include "domain/critical_path.hpp"
+#include "tasks/domain/critical_path.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,309 @@
+#include "projects/adapters/routes.hpp"
+
+#include <boost/json.hpp>
+#include <cstdlib>
+
+#include "atelier/http/etag.hpp"
+#include "atelier/http/json_body.hpp"
+#include "projects/adapters/sql_store.hpp"
+#include "projects/app/project_json.hpp"
+#include "projects/app/projects.hpp"
+
+namespace atelier::projects {
+
+namespace json = boost::json;
+using http::Method;
+using http::Request;
+using http::Response;
+using http::RouteOptions;
+
+namespace {
+
+constexpr size_t kMaxFieldBytes = 8192;  // generous: the domain enforces the real limits
+
+RouteOptions route(std::string name) {
+  return RouteOptions{.blocking = true, .name = std::move(name), .anonymous = false};
+}
+
+std::string path_of(const domain::Project& p) {
+  return "/api/v1/projects/" + p.id;
+}
+
+// 200 (or `status`) with the project and its ETag.
+Response project_response(int status, const domain::Project& p) {
+  Response r = Response::json(status, app::project_json(p));
+  r.headers.set("ETag", http::etag_for_version(p.version));
+  return r;
+}
+
+// Reads a JSON Merge Patch (RFC 7396) of a project: a member present is set, `null` clears an
+// optional field. Unknown members and wrong types are field errors, all of them reported at once.
+Result<app::ProjectPatch> patch_of(const json::object& body) {
+  app::ProjectPatch patch;
+  std::vector<FieldError> errors;
+  auto string_of = [&](const json::value& v, std::string_view key) -> std::optional<std::string> {
+    if (!v.is_string() || v.as_string().size() > kMaxFieldBytes) {
+      errors.push_back({std::string(key), "Expected a string."});
+      return std::nullopt;
+    }
+    return std::string(v.as_string());
+  };
+  for (const auto& [key, v] : body) {
+    const std::string name(key);
+    if (name == "code" || name == "name" || name == "start_date" || name == "currency" ||
+        name == "status") {
+      if (v.is_null()) {
+        errors.push_back({name, "This field cannot be cleared."});
+        continue;
+      }
+      auto s = string_of(v, name);
+      if (!s) {
+        continue;
+      }
+      if (name == "code") {
+        patch.code = std::move(s);
+      } else if (name == "name") {
+        patch.name = std::move(s);
+      } else if (name == "start_date") {
+        patch.start_date = std::move(s);
+      } else if (name == "currency") {
+        patch.currency = std::move(s);
+      } else {
+        patch.status = std::move(s);
+      }
+    } else if (name == "address" || name == "client") {
+      // Free text: clearing it leaves it empty.
+      std::optional<std::string> s =
+          v.is_null() ? std::optional<std::string>("") : string_of(v, name);
+      if (s) {
+        (name == "address" ? patch.address : patch.client) = std::move(s);
+      }
+    } else if (name == "end_date") {
+      if (v.is_null()) {
+        patch.end_date = std::optional<std::string>();
+      } else if (auto s = string_of(v, name)) {
+        patch.end_date = std::move(s);
+      }
+    } else if (name == "budget_minor") {
+      if (v.is_null()) {
+        patch.budget_minor = std::optional<int64_t>();
+      } else if (v.is_int64()) {
+        patch.budget_minor = std::optional<int64_t>(v.as_int64());
+      } else {
+        errors.push_back({name, "Expected an integer amount in minor units (cents), or null."});
+      }
+    } else {
+      errors.push_back({name, "Unknown field."});
+    }
+  }
+  if (!errors.empty()) {
+    return Error::invalid("Some fields are missing or invalid.", std::move(errors));
+  }
+  return patch;
+}
+
+// A creation body: the patch fields, with code, name and start_date required and no status (a
+// project starts as a draft).
+Result<app::NewProject> new_project_of(const json::object& body) {
+  auto patch = patch_of(body);
+  if (!patch) {
+    return std::move(patch).error();
+  }
+  std::vector<FieldError> errors;
+  for (const auto& [field, given] :
+       {std::pair{"code", patch->code.has_value()}, std::pair{"name", patch->name.has_value()},
+        std::pair{"start_date", patch->start_date.has_value()}}) {
+    if (!given) {
+      errors.push_back({field, "Required."});
+    }
+  }
+  if (patch->status) {
+    errors.push_back({"status", "A project starts as a draft; change its status afterwards."});
+  }
+  if (!errors.empty()) {
+    return Error::invalid("Some fields are missing or invalid.", std::move(errors));
+  }
+  app::NewProject cmd;
+  cmd.code = *patch->code;
+  cmd.name = *patch->name;
+  cmd.address = patch->address.value_or("");
+  cmd.client = patch->client.value_or("");
+  cmd.start_date = *patch->start_date;
+  cmd.end_date = patch->end_date.value_or(std::nullopt);
+  cmd.budget_minor = patch->budget_minor.value_or(std::nullopt);
+  cmd.currency = patch->currency;
+  return cmd;
+}
+
+// `?limit=` (1 to 200, default 50), `?cursor=` (the last id of the previous page), `?status=`,
+// `?q=` and `?archived=true|false` (true includes the archived projects).
+Result<app::ProjectFilter> filter_of(const Request& request) {
+  app::ProjectFilter filter;
+  std::vector<FieldError> errors;
+  if (auto l = request.query_param("limit")) {
+    char* end = nullptr;
+    const long v = std::strtol(l->c_str(), &end, 10);
+    if (end == l->c_str() || *end != '\0' || v < 1 || v > 200) {
+      errors.push_back({"limit", "An integer from 1 to 200."});
+    } else {
+      filter.limit = static_cast<int>(v);
+    }
+  }
+  filter.after_id = request.query_param("cursor").value_or("");
+  if (filter.after_id.size() > 64) {
+    errors.push_back({"cursor", "Pass the next_cursor of the previous page."});
+  }
+  if (auto s = request.query_param("status"); s && !s->empty()) {
+    filter.status = domain::parse_status(*s);
+    if (!filter.status) {
+      errors.push_back({"status", "One of " + domain::all_status_names() + "."});
+    }
+  }
+  filter.q = request.query_param("q").value_or("");
+  if (filter.q.size() > 200) {
+    errors.push_back({"q", "At most 200 characters."});
+  }
+  if (auto a = request.query_param("archived")) {
+    if (*a == "true") {
+      filter.archived = true;
+    } else if (*a != "false") {
+      errors.push_back({"archived", "true or false."});
+    }
+  }
+  if (!errors.empty()) {
+    return Error::invalid("Some query parameters are invalid.", std::move(errors));
+  }
+  return filter;
+}
+
+}  // namespace
+
+struct ProjectsService::State {
+  Options options;
+  adapters::SqlProjectStore store;
+  std::unique_ptr<app::Projects> projects;
+
+  void events_written() const {
+    if (options.events_written) {
+      options.events_written();
+    }
+  }
+};
+
+ProjectsService::ProjectsService(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ProjectsService::~ProjectsService() = default;
+
+std::unique_ptr<ProjectsService> ProjectsService::create(db::Database& db, Options options) {
+  auto state = std::make_unique<State>();
+  state->options = std::move(options);
+  state->projects = std::make_unique<app::Projects>(db, state->store, *state->options.clock);
+  return std::unique_ptr<ProjectsService>(new ProjectsService(std::move(state)));
+}
+
+void ProjectsService::add_routes(http::Router& router) {
+  State& s = *state_;
+  app::Projects& projects = *s.projects;
+  // Every route needs credentials; the organisation is always the caller's
+  // (request.principal->org_id), never one named by the body or the path.
+
+  router.add(
+      Method::kPost, "/api/v1/projects",
+      [&s, &projects](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        auto cmd = new_project_of(*body);
+        if (!cmd) {
+          return Response::problem(cmd.error(), request);
+        }
+        auto created = projects.create(*request.principal, *cmd);
+        if (!created) {
+          return Response::problem(created.error(), request);
+        }
+        s.events_written();
+        Response r = project_response(201, *created);
+        r.headers.set("Location", path_of(*created));
+        return r;
+      },
+      route("projects.create"));
+
+  router.add(
+      Method::kGet, "/api/v1/projects",
+      [&projects](Request& request) {
+        auto filter = filter_of(request);
+        if (!filter) {
+          return Response::problem(filter.error(), request);
+        }
+        const int limit = filter->limit;
+        // One row more than asked: it only tells that there is a next page.
+        filter->limit = limit + 1;
+        auto rows = projects.list(*request.principal, *filter);
+        if (!rows) {
+          return Response::problem(rows.error(), request);
+        }
+        json::array items;
+        const size_t shown = std::min(rows->size(), static_cast<size_t>(limit));
+        for (size_t i = 0; i < shown; ++i) {
+          items.push_back(app::project_json((*rows)[i]));
+        }
+        json::value next = nullptr;
+        if (rows->size() > shown) {
+          next = json::value((*rows)[shown - 1].id);
+        }
+        return Response::json(200,
+                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+      },
+      route("projects.list"));
+
+  router.add(
+      Method::kGet, "/api/v1/projects/{id}",
+      [&projects](Request& request) {
+        auto found = projects.get(*request.principal, std::string(request.param("id")));
+        if (!found) {
+          return Response::problem(found.error(), request);
+        }
+        return project_response(200, *found);
+      },
+      route("projects.get"));
+
+  router.add(
+      Method::kPatch, "/api/v1/projects/{id}",
+      [&s, &projects](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        auto patch = patch_of(*body);
+        if (!patch) {
+          return Response::problem(patch.error(), request);
+        }
+        // If-Match is required: a change made without knowing the current version would
+        // silently overwrite someone else's.
+        auto check = [&request](int64_t version) {
+          return http::check_if_match(request, http::etag_for_version(version), true);
+        };
+        auto updated =
+            projects.update(*request.principal, std::string(request.param("id")), *patch, check);
+        if (!updated) {
+          return Response::problem(updated.error(), request);
+        }
+        s.events_written();
+        return project_response(200, *updated);
+      },
+      route("projects.update"));
+
+  router.add(
+      Method::kPost, "/api/v1/projects/{id}/archive",
+      [&s, &projects](Request& request) {
+        auto archived = projects.archive(*request.principal, std::string(request.param("id")));
+        if (!archived) {
+          return Response::problem(archived.error(), request);
+        }
+        s.events_written();
+        return project_response(200, *archived);
+      },
+      route("projects.archive"));
+}
+
+}  // namespace atelier::projects
