@@ -86,7 +86,15 @@ class ProjectsHttpTest : public identity::testing::PlatformHttpTest {
   }
 };
 
-TEST_F(ProjectsHttpTest, CreateGetPatchPageArchive) {
+// The whole scenario and the cross-tenant check run on both engines; on PostgreSQL row-level
+// security is live behind the routes.
+class ProjectsHttpOnEachEngine : public ProjectsHttpTest,
+                                 public ::testing::WithParamInterface<db::Kind> {
+ protected:
+  bool on_postgres() const override { return GetParam() == db::Kind::kPostgres; }
+};
+
+TEST_P(ProjectsHttpOnEachEngine, CreateGetPatchPageArchive) {
   const auto [org, token] = owner_of("jeanne@chantiers-sud.fr", "Chantiers du Sud");
 
   // Create: 201, Location, ETag "v1", a draft in the caller's organisation.
@@ -221,7 +229,7 @@ TEST_F(ProjectsHttpTest, GuestsReadButCannotWrite) {
   EXPECT_EQ(call(Method::kPost, "/api/v1/projects/" + id + "/archive", {}, guest).status, 403);
 }
 
-TEST_F(ProjectsHttpTest, AnotherOrganisationSeesNothing) {
+TEST_P(ProjectsHttpOnEachEngine, AnotherOrganisationSeesNothing) {
   const auto [org_a, token_a] = owner_of("jeanne@chantiers-sud.fr", "Chantiers du Sud");
   const auto [org_b, token_b] = owner_of("paul@plomberie-martin.fr", "Plomberie Martin");
   auto created = create(token_a, "RES-TILLEULS");
@@ -250,6 +258,10 @@ TEST_F(ProjectsHttpTest, AnotherOrganisationSeesNothing) {
   EXPECT_TRUE(body_of(got)["archived_at"].is_null());
   EXPECT_EQ(listed_ids(token_a), std::vector<std::string>{id});
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ProjectsHttpOnEachEngine,
+                         ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgres),
+                         db::testing::backend_name);
 
 }  // namespace
 }  // namespace atelier::projects
