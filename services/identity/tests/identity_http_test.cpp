@@ -13,7 +13,7 @@ namespace {
 namespace json = boost::json;
 using http::Method;
 
-class IdentityHttpTest : public testing::PlatformHttpTest {
+class IdentityHttpTest : public ::atelier::app::testing::PlatformHttpTest {
  protected:
   http::ClientResponse call(Method method, const std::string& path, const std::string& body = {},
                             const std::string& token = {}) {
@@ -158,7 +158,7 @@ TEST_F(IdentityHttpTest, TheAuditLogShowsOnlyTheCallersOrganisation) {
 namespace atelier::identity {
 namespace {
 
-class OAuthHttpTest : public testing::PlatformHttpTest {};
+class OAuthHttpTest : public ::atelier::app::testing::PlatformHttpTest {};
 
 TEST_F(OAuthHttpTest, TokenEndpointRevocationAndUserinfo) {
   auto registered = send(http::Method::kPost, "/api/v1/auth/register",

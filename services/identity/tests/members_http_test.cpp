@@ -17,7 +17,7 @@ using http::Method;
 
 constexpr const char* kPassword = "Gros-Oeuvre-Beton-42";
 
-class MembersHttpTest : public testing::PlatformHttpTest {
+class MembersHttpTest : public ::atelier::app::testing::PlatformHttpTest {
  protected:
   http::ClientResponse call(Method method, const std::string& path, const std::string& body,
                             const std::string& access_token) {

@@ -16,7 +16,7 @@ using http::Method;
 
 constexpr const char* kPassword = "Gros-Oeuvre-Beton-42";
 
-class ProjectsHttpTest : public identity::testing::PlatformHttpTest {
+class ProjectsHttpTest : public ::atelier::app::testing::PlatformHttpTest {
  protected:
   // A call with a bearer token and any extra headers (If-Match).
   http::ClientResponse call(Method method, const std::string& path, const std::string& body,

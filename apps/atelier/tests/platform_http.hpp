@@ -1,5 +1,5 @@
 // Test support: the whole platform on an ephemeral port in a temporary directory, and a client
-// that speaks JSON to it. HTTP tests of the identity service derive their fixture from this.
+// that speaks JSON to it. HTTP tests of the services derive their fixture from this.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 #include "backend.hpp"
 #include "platform.hpp"
 
-namespace atelier::identity::testing {
+namespace atelier::app::testing {
 
 class PlatformHttpTest : public ::testing::Test {
  protected:
@@ -111,4 +111,4 @@ class PlatformHttpTest : public ::testing::Test {
   http::Client client_;
 };
 
-}  // namespace atelier::identity::testing
+}  // namespace atelier::app::testing
