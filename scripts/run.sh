@@ -28,6 +28,19 @@ demo_password="Chantier-Ouvert-2026"
 curl -s -o /dev/null -X POST "$url/api/v1/auth/register" -H 'Content-Type: application/json' \
   -d "{\"email\":\"$demo_email\",\"password\":\"$demo_password\",\"name\":\"Camille Martin\",\"org_name\":\"Démo Bâtiment\"}" || true
 
+# Demo projects in the demo organisation (409 on later runs: they exist already).
+token=$(curl -s -X POST "$url/api/v1/auth/login" -H 'Content-Type: application/json' \
+  -d "{\"email\":\"$demo_email\",\"password\":\"$demo_password\"}" |
+  sed -n 's/.*"access_token":"\([^"]*\)".*/\1/p')
+if [ -n "$token" ]; then
+  for project in \
+    '{"code":"RES-TILLEULS","name":"Résidence Les Tilleuls","client":"SCI Les Tilleuls","address":"12 rue des Tilleuls, 69003 Lyon","start_date":"2026-09-01","end_date":"2027-12-17","budget_minor":485000000,"currency":"EUR"}' \
+    '{"code":"ECOLE-JAURES","name":"Rénovation école Jean Jaurès","client":"Ville de Villeurbanne","address":"4 avenue Jean Jaurès, 69100 Villeurbanne","start_date":"2027-01-11","budget_minor":126000000,"currency":"EUR"}'; do
+    curl -s -o /dev/null -X POST "$url/api/v1/projects" -H "Authorization: Bearer $token" \
+      -H 'Content-Type: application/json' -d "$project" || true
+  done
+fi
+
 cat <<MSG
 
   Atelier is running at $url/
