@@ -123,6 +123,25 @@ std::optional<int64_t> FieldReader::integer(std::string_view name, bool required
   return std::nullopt;
 }
 
+JsonFields::JsonFields(const Request& request) {
+  auto body = json_object_body(request);
+  if (body) {
+    object_ = std::move(body).value();
+  } else {
+    body_error_ = std::move(body).error();
+  }
+}
+
+std::optional<Response> JsonFields::problem(const Request& request) const {
+  if (body_error_) {
+    return Response::problem(*body_error_, request);
+  }
+  if (!reader_.ok()) {
+    return Response::problem(reader_.error(), request);
+  }
+  return std::nullopt;
+}
+
 Error FieldReader::error(std::string message) const {
   return Error::invalid(std::move(message), errors_);
 }

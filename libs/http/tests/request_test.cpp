@@ -186,3 +186,36 @@ TEST(FormBody, RefusesBadEscapesAndRepeatedNames) {
 
 }  // namespace
 }  // namespace atelier::http
+
+namespace atelier::http {
+namespace {
+
+TEST(JsonFields, AnswersBadBodiesWith400AndBadFieldsWith422) {
+  Request not_json;
+  not_json.body = "{email:";
+  JsonFields broken(not_json);
+  (void)broken.string("email");
+  auto bad_body = broken.problem(not_json);
+  ASSERT_TRUE(bad_body);
+  EXPECT_EQ(bad_body->status, 400);
+
+  Request missing;
+  missing.body = R"({"email": 5})";
+  JsonFields fields(missing);
+  (void)fields.string("email");
+  (void)fields.string("name");
+  auto bad_fields = fields.problem(missing);
+  ASSERT_TRUE(bad_fields);
+  EXPECT_EQ(bad_fields->status, 422);
+  EXPECT_NE(bad_fields->body.find("\"email\""), std::string::npos);
+  EXPECT_NE(bad_fields->body.find("\"name\""), std::string::npos);
+
+  Request good;
+  good.body = R"({"email": "a@b.fr"})";
+  JsonFields ok(good);
+  EXPECT_EQ(ok.string("email"), "a@b.fr");
+  EXPECT_FALSE(ok.problem(good));
+}
+
+}  // namespace
+}  // namespace atelier::http

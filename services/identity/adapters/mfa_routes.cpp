@@ -52,15 +52,11 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
   router.add(
       Method::kPost, "/api/v1/auth/login/mfa",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string token = f.string("mfa_token", true, 128);
         const std::string code = f.string("code", true, 64);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         auto tokens = accounts.complete_mfa_login(token, code, request.client_address());
         if (!tokens) {

@@ -216,11 +216,7 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/auth/register",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         app::RegisterCommand cmd;
         cmd.email = f.string("email", true, 254);
         cmd.password = f.string("password", true, 1024);
@@ -230,8 +226,8 @@ void IdentityService::add_routes(http::Router& router) {
         if (cmd.locale.empty()) {
           cmd.locale = "fr";
         }
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         cmd.ip = request.client_address();
         auto registered = accounts.register_account(cmd);
@@ -248,17 +244,13 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/auth/login",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         app::LoginCommand cmd;
         cmd.email = f.string("email", true, 254);
         cmd.password = f.string("password", true, 1024);
         cmd.org_id = f.string("org_id", false, 64);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         cmd.ip = request.client_address();
         auto tokens = accounts.login(cmd);
@@ -272,14 +264,10 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/auth/refresh",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string token = f.string("refresh_token", true, 512);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         auto tokens = accounts.refresh(token, request.client_address());
         if (!tokens) {
@@ -292,14 +280,10 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/auth/logout",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string token = f.string("refresh_token", true, 512);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         if (auto done = accounts.logout(token, request.client_address()); !done) {
           return Response::problem(done.error(), request);
@@ -319,14 +303,10 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/auth/verify-email",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string token = f.string("token", true, 128);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         if (auto done = accounts.verify_email(token, request.client_address()); !done) {
           return Response::problem(done.error(), request);
@@ -338,14 +318,10 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/auth/password-reset",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string email = f.string("email", true, 254);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         if (auto done = accounts.request_password_reset(email, request.client_address()); !done) {
           return Response::problem(done.error(), request);
@@ -358,15 +334,11 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/auth/password-reset/confirm",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string token = f.string("token", true, 128);
         const std::string password = f.string("new_password", true, 1024);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         if (auto done = accounts.reset_password(token, password, request.client_address()); !done) {
           return Response::problem(done.error(), request);
@@ -378,15 +350,11 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/me/password",
       [&accounts](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string current = f.string("current_password", true, 1024);
         const std::string next = f.string("new_password", true, 1024);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         if (auto done = accounts.change_password(*request.principal, current, next,
                                                  request.client_address());
@@ -502,14 +470,10 @@ void IdentityService::add_routes(http::Router& router) {
         if (auto refused = outside_caller_org(request)) {
           return *refused;
         }
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string role = f.string("role", true, 16);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         auto member = members.change_role(*request.principal, std::string(request.param("user_id")),
                                           role, request.client_address());
@@ -541,14 +505,10 @@ void IdentityService::add_routes(http::Router& router) {
         if (auto refused = outside_caller_org(request)) {
           return *refused;
         }
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string user_id = f.string("user_id", true, 64);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         if (auto done =
                 members.transfer_ownership(*request.principal, user_id, request.client_address());
@@ -566,16 +526,12 @@ void IdentityService::add_routes(http::Router& router) {
         if (auto refused = outside_caller_org(request)) {
           return *refused;
         }
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         app::InviteCommand cmd;
         cmd.email = f.string("email", true, 254);
         cmd.role = f.string("role", true, 16);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         cmd.ip = request.client_address();
         auto created = members.invite(*request.principal, cmd);
@@ -629,14 +585,10 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/invitations/accept",
       [&members](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         const std::string token = f.string("token", true, 128);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         auto accepted = members.accept(*request.principal, token, request.client_address());
         if (!accepted) {
@@ -650,16 +602,12 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kPost, "/api/v1/api-keys",
       [&api_keys](Request& request) {
-        auto body = http::json_object_body(request);
-        if (!body) {
-          return Response::problem(body.error(), request);
-        }
-        http::FieldReader f(*body);
+        http::JsonFields f(request);
         app::CreateApiKeyCommand cmd;
         cmd.name = f.string("name", true, 200);
         cmd.role = f.string("role", true, 16);
-        if (!f.ok()) {
-          return Response::problem(f.error(), request);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
         cmd.ip = request.client_address();
         auto created = api_keys.create(*request.principal, cmd);

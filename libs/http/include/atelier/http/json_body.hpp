@@ -11,6 +11,7 @@
 
 #include "atelier/core/error.hpp"
 #include "atelier/http/request.hpp"
+#include "atelier/http/response.hpp"
 
 namespace atelier::http {
 
@@ -37,6 +38,30 @@ class FieldReader {
  private:
   const boost::json::object& object_;
   std::vector<FieldError> errors_;
+};
+
+// The usual prologue of a handler with a JSON body, in one object: reads the fields, then
+// problem() answers 400 for a body that is not a JSON object, or 422 listing every bad field.
+//
+//   http::JsonFields f(request);
+//   cmd.email = f.string("email", true, 254);
+//   if (auto bad = f.problem(request)) { return std::move(*bad); }
+class JsonFields {
+ public:
+  explicit JsonFields(const Request& request);
+
+  std::string string(std::string_view name, bool required = true, size_t max_bytes = 4096) {
+    return reader_.string(name, required, max_bytes);
+  }
+  std::optional<int64_t> integer(std::string_view name, bool required = true) {
+    return reader_.integer(name, required);
+  }
+  std::optional<Response> problem(const Request& request) const;
+
+ private:
+  std::optional<Error> body_error_;
+  boost::json::object object_;
+  FieldReader reader_{object_};
 };
 
 }  // namespace atelier::http
