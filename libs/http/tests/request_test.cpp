@@ -219,3 +219,48 @@ TEST(JsonFields, AnswersBadBodiesWith400AndBadFieldsWith422) {
 
 }  // namespace
 }  // namespace atelier::http
+
+#include "atelier/http/pagination.hpp"
+
+namespace atelier::http {
+namespace {
+
+TEST(Pagination, ReadsLimitAndCursorAndRefusesBadOnes) {
+  Request plain;
+  plain.set_target("/api/v1/things");
+  auto first = page_request(plain);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->limit, 50);
+  EXPECT_EQ(first->cursor, "");
+
+  Request given;
+  given.set_target("/api/v1/things?limit=7&cursor=abc");
+  EXPECT_EQ(page_request(given)->limit, 7);
+  EXPECT_EQ(page_request(given)->cursor, "abc");
+
+  for (const char* bad : {"?limit=0", "?limit=201", "?limit=ten", "?limit=5x"}) {
+    Request r;
+    r.set_target(std::string("/api/v1/things") + bad);
+    auto page = page_request(r);
+    ASSERT_FALSE(page) << bad;
+    EXPECT_EQ(page.error().fields.at(0).field, "limit");
+  }
+  Request long_cursor;
+  long_cursor.set_target("/api/v1/things?cursor=" + std::string(65, 'x'));
+  EXPECT_FALSE(page_request(long_cursor));
+}
+
+TEST(Pagination, TheExtraRowOnlyMakesTheNextCursor) {
+  const std::vector<std::string> rows = {"a", "b", "c"};
+  auto to_json = [](const std::string& s) { return boost::json::value(s); };
+  auto id_of = [](const std::string& s) { return s; };
+  const auto more = boost::json::parse(page_response(rows, 2, to_json, id_of).body).as_object();
+  EXPECT_EQ(more.at("items").as_array().size(), 2u);
+  EXPECT_EQ(more.at("next_cursor").as_string(), "b");
+  const auto last = boost::json::parse(page_response(rows, 3, to_json, id_of).body).as_object();
+  EXPECT_EQ(last.at("items").as_array().size(), 3u);
+  EXPECT_TRUE(last.at("next_cursor").is_null());
+}
+
+}  // namespace
+}  // namespace atelier::http

@@ -4,6 +4,7 @@
 
 #include "atelier/auth/secrets.hpp"
 #include "atelier/http/json_body.hpp"
+#include "atelier/http/pagination.hpp"
 #include "identity/adapters/mfa_routes.hpp"
 #include "identity/adapters/oauth_routes.hpp"
 #include "identity/adapters/outbox_notifier.hpp"
@@ -74,46 +75,6 @@ std::optional<Response> outside_caller_org(const Request& request) {
     return Response::problem(Error::not_found("No organisation with this id."), request);
   }
   return std::nullopt;
-}
-
-struct Page {
-  int limit = 50;
-  std::string cursor;
-};
-
-// `?limit=` (1 to 200, default 50) and `?cursor=` (the last id of the previous page).
-Result<Page> page_of(const Request& request) {
-  Page page;
-  if (auto l = request.query_param("limit")) {
-    char* end = nullptr;
-    const long v = std::strtol(l->c_str(), &end, 10);
-    if (end == l->c_str() || *end != '\0' || v < 1 || v > 200) {
-      return Error::invalid("limit must be an integer from 1 to 200", {{"limit", "1 to 200"}});
-    }
-    page.limit = static_cast<int>(v);
-  }
-  page.cursor = request.query_param("cursor").value_or("");
-  if (page.cursor.size() > 64) {
-    return Error::invalid("cursor is not one this API gave",
-                          {{"cursor", "Pass the next_cursor of the previous page."}});
-  }
-  return page;
-}
-
-// `{ "items": [...], "next_cursor": ... }` from a page fetched with limit + 1 rows: the extra row
-// only tells that there is a next page.
-template <class T, class ToJson, class IdOf>
-Response page_json(const std::vector<T>& rows, int limit, ToJson to_json, IdOf id_of) {
-  json::array items;
-  const size_t shown = std::min(rows.size(), static_cast<size_t>(limit));
-  for (size_t i = 0; i < shown; ++i) {
-    items.push_back(to_json(rows[i]));
-  }
-  json::value next = nullptr;
-  if (rows.size() > shown) {
-    next = id_of(rows[shown - 1]);
-  }
-  return Response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }
 
 json::value optional_time(const std::optional<TimePoint>& t) {
@@ -403,39 +364,23 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kGet, "/api/v1/audit",
       [&accounts](Request& request) {
-        int limit = 50;
-        if (auto l = request.query_param("limit")) {
-          char* end = nullptr;
-          const long v = std::strtol(l->c_str(), &end, 10);
-          if (end == l->c_str() || *end != '\0' || v < 1 || v > 200) {
-            return Response::problem(
-                Error::invalid("limit must be an integer from 1 to 200", {{"limit", "1 to 200"}}),
-                request);
-          }
-          limit = static_cast<int>(v);
+        auto page = http::page_request(request);
+        if (!page) {
+          return problem_or(page, request);
         }
-        const std::string cursor = request.query_param("cursor").value_or("");
-        auto entries = accounts.audit(*request.principal, cursor, limit + 1);
+        auto entries = accounts.audit(*request.principal, page->cursor, page->limit + 1);
         if (!entries) {
           return problem_or(entries, request);
         }
-        json::array items;
-        const size_t shown = std::min(entries->size(), static_cast<size_t>(limit));
-        for (size_t i = 0; i < shown; ++i) {
-          const auto& e = (*entries)[i];
-          items.push_back(json::object{{"id", e.id},
-                                       {"actor", e.actor},
-                                       {"action", e.action},
-                                       {"target", e.target},
-                                       {"ip", e.ip},
-                                       {"created_at", format_rfc3339(e.created_at)}});
-        }
-        json::value next = nullptr;
-        if (entries->size() > shown) {
-          next = (*entries)[shown - 1].id;
-        }
-        return Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+        return http::page_response(
+            *entries, page->limit,
+            [](const app::AuditEntry& e) {
+              return json::object{
+                  {"id", e.id},         {"actor", e.actor},
+                  {"action", e.action}, {"target", e.target},
+                  {"ip", e.ip},         {"created_at", format_rfc3339(e.created_at)}};
+            },
+            [](const app::AuditEntry& e) { return e.id; });
       },
       RouteOptions{.blocking = true, .name = "audit", .anonymous = false});
 
@@ -451,7 +396,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (auto refused = outside_caller_org(request)) {
           return *refused;
         }
-        auto page = page_of(request);
+        auto page = http::page_request(request);
         if (!page) {
           return problem_or(page, request);
         }
@@ -459,8 +404,8 @@ void IdentityService::add_routes(http::Router& router) {
         if (!rows) {
           return problem_or(rows, request);
         }
-        return page_json(*rows, page->limit, member_json,
-                         [](const app::Member& m) { return m.user_id; });
+        return http::page_response(*rows, page->limit, member_json,
+                                   [](const app::Member& m) { return m.user_id; });
       },
       RouteOptions{.blocking = true, .name = "members.list", .anonymous = false});
 
@@ -552,7 +497,7 @@ void IdentityService::add_routes(http::Router& router) {
         if (auto refused = outside_caller_org(request)) {
           return *refused;
         }
-        auto page = page_of(request);
+        auto page = http::page_request(request);
         if (!page) {
           return problem_or(page, request);
         }
@@ -560,8 +505,8 @@ void IdentityService::add_routes(http::Router& router) {
         if (!rows) {
           return problem_or(rows, request);
         }
-        return page_json(*rows, page->limit, invitation_json,
-                         [](const app::Invitation& i) { return i.id; });
+        return http::page_response(*rows, page->limit, invitation_json,
+                                   [](const app::Invitation& i) { return i.id; });
       },
       RouteOptions{.blocking = true, .name = "invitations.list", .anonymous = false});
 
@@ -625,7 +570,7 @@ void IdentityService::add_routes(http::Router& router) {
   router.add(
       Method::kGet, "/api/v1/api-keys",
       [&api_keys](Request& request) {
-        auto page = page_of(request);
+        auto page = http::page_request(request);
         if (!page) {
           return problem_or(page, request);
         }
@@ -633,8 +578,8 @@ void IdentityService::add_routes(http::Router& router) {
         if (!rows) {
           return problem_or(rows, request);
         }
-        return page_json(*rows, page->limit, api_key_json,
-                         [](const app::ApiKey& k) { return k.id; });
+        return http::page_response(*rows, page->limit, api_key_json,
+                                   [](const app::ApiKey& k) { return k.id; });
       },
       RouteOptions{.blocking = true, .name = "api_keys.list", .anonymous = false});
 

@@ -5,6 +5,7 @@
 
 #include "atelier/http/etag.hpp"
 #include "atelier/http/json_body.hpp"
+#include "atelier/http/pagination.hpp"
 #include "projects/adapters/sql_store.hpp"
 #include "projects/app/project_json.hpp"
 #include "projects/app/projects.hpp"
@@ -140,19 +141,9 @@ Result<app::NewProject> new_project_of(const json::object& body) {
 Result<app::ProjectFilter> filter_of(const Request& request) {
   app::ProjectFilter filter;
   std::vector<FieldError> errors;
-  if (auto l = request.query_param("limit")) {
-    char* end = nullptr;
-    const long v = std::strtol(l->c_str(), &end, 10);
-    if (end == l->c_str() || *end != '\0' || v < 1 || v > 200) {
-      errors.push_back({"limit", "An integer from 1 to 200."});
-    } else {
-      filter.limit = static_cast<int>(v);
-    }
-  }
-  filter.after_id = request.query_param("cursor").value_or("");
-  if (filter.after_id.size() > 64) {
-    errors.push_back({"cursor", "Pass the next_cursor of the previous page."});
-  }
+  const http::PageRequest page = http::read_page(request, errors);
+  filter.limit = page.limit;
+  filter.after_id = page.cursor;
   if (auto s = request.query_param("status"); s && !s->empty()) {
     filter.status = domain::parse_status(*s);
     if (!filter.status) {
@@ -242,17 +233,8 @@ void ProjectsService::add_routes(http::Router& router) {
         if (!rows) {
           return Response::problem(rows.error(), request);
         }
-        json::array items;
-        const size_t shown = std::min(rows->size(), static_cast<size_t>(limit));
-        for (size_t i = 0; i < shown; ++i) {
-          items.push_back(app::project_json((*rows)[i]));
-        }
-        json::value next = nullptr;
-        if (rows->size() > shown) {
-          next = json::value((*rows)[shown - 1].id);
-        }
-        return Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", next}});
+        return http::page_response(*rows, limit, app::project_json,
+                                   [](const domain::Project& p) { return p.id; });
       },
       route("projects.list"));
 
