@@ -635,14 +635,10 @@ Result<std::vector<AuditEntry>> Accounts::audit(const Principal& principal,
   // so that a demotion takes effect at once.
   return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = principal.org_id},
                       [&](db::Transaction& tx) -> Result<std::vector<AuditEntry>> {
-                        auto role = current_role(store_, tx, principal);
+                        auto role = authorize(store_, tx, principal, domain::Action::kAuditRead,
+                                              "Only owners and admins can read the audit log.");
                         if (!role) {
                           return std::move(role).error();
-                        }
-                        if (auto ok = require(*role, domain::Action::kAuditRead,
-                                              "Only owners and admins can read the audit log.");
-                            !ok) {
-                          return std::move(ok).error();
                         }
                         return store_.audit_page(tx, principal.org_id, before_id, limit);
                       });

@@ -25,16 +25,8 @@ Result<domain::OrgRole> ApiKeys::manager_role(db::Transaction& tx, const Princip
   if (caller.kind != Principal::Kind::kUser) {
     return Error::forbidden("API keys are managed by a person signed in, not by an API key.");
   }
-  auto role = current_role(store_, tx, caller);
-  if (!role) {
-    return role;
-  }
-  if (auto ok = require(*role, domain::Action::kApiKeysManage,
-                        "Only owners and admins can manage API keys.");
-      !ok) {
-    return std::move(ok).error();
-  }
-  return role;
+  return authorize(store_, tx, caller, domain::Action::kApiKeysManage,
+                   "Only owners and admins can manage API keys.");
 }
 
 Result<CreatedApiKey> ApiKeys::create(const Principal& caller, const CreateApiKeyCommand& cmd) {

@@ -60,14 +60,10 @@ Result<std::vector<Member>> Members::list(const Principal& caller, const std::st
                                           int limit) {
   return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = caller.org_id},
                       [&](db::Transaction& tx) -> Result<std::vector<Member>> {
-                        auto role = current_role(store_, tx, caller);
+                        auto role = authorize(store_, tx, caller, domain::Action::kOrgRead,
+                                              "You cannot see this organisation's members.");
                         if (!role) {
                           return std::move(role).error();
-                        }
-                        if (auto ok = require(*role, domain::Action::kOrgRead,
-                                              "You cannot see this organisation's members.");
-                            !ok) {
-                          return std::move(ok).error();
                         }
                         return store_.members_page(tx, caller.org_id, after_user_id, limit);
                       });
@@ -79,14 +75,10 @@ Result<CreatedInvitation> Members::invite(const Principal& caller, const InviteC
       db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
       [&](db::Transaction& tx) -> Result<CreatedInvitation> {
         // Authorisation before validation: someone who may not invite learns nothing more.
-        auto actor_role = current_role(store_, tx, caller);
+        auto actor_role = authorize(store_, tx, caller, domain::Action::kMembersInvite,
+                                    "Only owners and admins can invite members.");
         if (!actor_role) {
           return std::move(actor_role).error();
-        }
-        if (auto ok = require(*actor_role, domain::Action::kMembersInvite,
-                              "Only owners and admins can invite members.");
-            !ok) {
-          return std::move(ok).error();
         }
         std::vector<FieldError> errors;
         const auto email = domain::normalize_email(cmd.email);
@@ -158,14 +150,10 @@ Result<std::vector<Invitation>> Members::pending_invitations(const Principal& ca
   const TimePoint now = clock_.now();
   return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = caller.org_id},
                       [&](db::Transaction& tx) -> Result<std::vector<Invitation>> {
-                        auto role = current_role(store_, tx, caller);
+                        auto role = authorize(store_, tx, caller, domain::Action::kMembersInvite,
+                                              "Only owners and admins can see invitations.");
                         if (!role) {
                           return std::move(role).error();
-                        }
-                        if (auto ok = require(*role, domain::Action::kMembersInvite,
-                                              "Only owners and admins can see invitations.");
-                            !ok) {
-                          return std::move(ok).error();
                         }
                         return store_.pending_invitations(tx, caller.org_id, now, after_id, limit);
                       });
@@ -177,14 +165,10 @@ Result<void> Members::cancel_invitation(const Principal& caller, const std::stri
   return db_.transact(
       db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
       [&](db::Transaction& tx) -> Result<void> {
-        auto role = current_role(store_, tx, caller);
+        auto role = authorize(store_, tx, caller, domain::Action::kMembersInvite,
+                              "Only owners and admins can cancel invitations.");
         if (!role) {
           return std::move(role).error();
-        }
-        if (auto ok = require(*role, domain::Action::kMembersInvite,
-                              "Only owners and admins can cancel invitations.");
-            !ok) {
-          return ok;
         }
         auto found = store_.find_invitation(tx, caller.org_id, id);
         if (!found) {
@@ -292,14 +276,10 @@ Result<Member> Members::change_role(const Principal& caller, const std::string& 
   return db_.transact(
       db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
       [&](db::Transaction& tx) -> Result<Member> {
-        auto actor_role = current_role(store_, tx, caller);
+        auto actor_role = authorize(store_, tx, caller, domain::Action::kMembersChangeRole,
+                                    "Only owners and admins can change roles.");
         if (!actor_role) {
           return std::move(actor_role).error();
-        }
-        if (auto ok = require(*actor_role, domain::Action::kMembersChangeRole,
-                              "Only owners and admins can change roles.");
-            !ok) {
-          return std::move(ok).error();
         }
         auto role = grantable_role(role_text);
         if (!role) {
@@ -417,14 +397,10 @@ Result<void> Members::transfer_ownership(const Principal& caller, const std::str
   return db_.transact(
       db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
       [&](db::Transaction& tx) -> Result<void> {
-        auto actor_role = current_role(store_, tx, caller);
+        auto actor_role = authorize(store_, tx, caller, domain::Action::kOwnershipTransfer,
+                                    "Only the owner can transfer ownership.");
         if (!actor_role) {
           return std::move(actor_role).error();
-        }
-        if (auto ok = require(*actor_role, domain::Action::kOwnershipTransfer,
-                              "Only the owner can transfer ownership.");
-            !ok) {
-          return ok;
         }
         if (user_id == caller.subject) {
           return Error::conflict("You own this organisation already.");

@@ -44,6 +44,19 @@ Result<void> require(domain::OrgRole role, domain::Action action, std::string me
   return {};
 }
 
+Result<domain::OrgRole> authorize(IdentityStore& store, db::Transaction& tx,
+                                  const Principal& caller, domain::Action action,
+                                  std::string message) {
+  auto role = current_role(store, tx, caller);
+  if (!role) {
+    return role;
+  }
+  if (auto ok = require(*role, action, std::move(message)); !ok) {
+    return std::move(ok).error();
+  }
+  return role;
+}
+
 std::string actor_of(const Principal& caller) {
   return caller.kind == Principal::Kind::kApiKey ? "api_key:" + caller.subject : caller.subject;
 }

@@ -19,6 +19,11 @@ Result<domain::OrgRole> current_role(IdentityStore& store, db::Transaction& tx,
 // kForbidden with `message` unless `role` may perform `action` (domain::role_allows).
 Result<void> require(domain::OrgRole role, domain::Action action, std::string message);
 
+// current_role, then require: the caller's role when it may perform `action`.
+Result<domain::OrgRole> authorize(IdentityStore& store, db::Transaction& tx,
+                                  const Principal& caller, domain::Action action,
+                                  std::string message);
+
 // Who the audit log and events name for the caller: the user id, or "api_key:<id>".
 std::string actor_of(const Principal& caller);
 
