@@ -12,24 +12,6 @@ using http::Request;
 using http::Response;
 using http::RouteOptions;
 
-namespace {
-
-// Reads {"code": "..."} (plus `extra` when given) from the body, or answers the problem.
-Result<std::string> code_field(const Request& request) {
-  auto body = http::json_object_body(request);
-  if (!body) {
-    return std::move(body).error();
-  }
-  http::FieldReader f(*body);
-  std::string code = f.string("code", true, 64);
-  if (!f.ok()) {
-    return f.error();
-  }
-  return code;
-}
-
-}  // namespace
-
 std::string token_response_json(const app::TokenPair& t) {
   if (!t.mfa_token.empty()) {
     return json::serialize(json::object{{"mfa_required", true},
@@ -82,11 +64,12 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
   router.add(
       Method::kPost, "/api/v1/me/mfa/totp/confirm",
       [&accounts](Request& request) {
-        auto code = code_field(request);
-        if (!code) {
-          return Response::problem(code.error(), request);
+        http::JsonFields f(request);
+        const std::string code = f.string("code", true, 64);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
-        auto codes = accounts.confirm_totp(*request.principal, *code);
+        auto codes = accounts.confirm_totp(*request.principal, code);
         if (!codes) {
           return Response::problem(codes.error(), request);
         }
@@ -102,11 +85,12 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
   router.add(
       Method::kDelete, "/api/v1/me/mfa/totp",
       [&accounts](Request& request) {
-        auto code = code_field(request);
-        if (!code) {
-          return Response::problem(code.error(), request);
+        http::JsonFields f(request);
+        const std::string code = f.string("code", true, 64);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
         }
-        if (auto done = accounts.disable_totp(*request.principal, *code); !done) {
+        if (auto done = accounts.disable_totp(*request.principal, code); !done) {
           return Response::problem(done.error(), request);
         }
         return Response::no_content();
