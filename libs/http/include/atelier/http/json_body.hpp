@@ -49,6 +49,9 @@ class FieldReader {
 class JsonFields {
  public:
   explicit JsonFields(const Request& request);
+  // The reader points into this object's own body: it stays where it was made.
+  JsonFields(const JsonFields&) = delete;
+  JsonFields& operator=(const JsonFields&) = delete;
 
   std::string string(std::string_view name, bool required = true, size_t max_bytes = 4096) {
     return reader_.string(name, required, max_bytes);
