@@ -291,6 +291,12 @@ Middleware authenticate(const Router& router, Authenticator& authenticator) {
       return refused;
     }
     auto principal = authenticator.authenticate(authorization);
+    if (!principal && open) {
+      // A public route decides for itself what credentials it takes (the token endpoint reads
+      // an OAuth client's Basic header, userinfo answers in OAuth's words): it runs without a
+      // principal rather than being refused here.
+      return next(request);
+    }
     if (!principal) {
       Response refused = Response::problem(principal.error(), request);
       refused.headers.set("WWW-Authenticate", "Bearer realm=\"atelier\", error=\"invalid_token\"");
