@@ -86,6 +86,24 @@ std::optional<std::string> base64url_decode(std::string_view text) {
   return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return std::nullopt;
+  }
+  size_t padding = 0;
+  while (padding < 2 && text.size() > padding && text[text.size() - 1 - padding] == '=') {
+    ++padding;
+  }
+  std::string url(text.substr(0, text.size() - padding));
+  for (char& c : url) {
+    if (c == '-' || c == '_') {
+      return std::nullopt;  // the url alphabet's characters are not the standard one's
+    }
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  }
+  return base64url_decode(url);
+}
+
 std::string base32_encode(std::string_view bytes, Base32Padding padding) {
   std::string out;
   out.reserve((bytes.size() + 4) / 5 * 8);

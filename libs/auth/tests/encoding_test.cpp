@@ -69,6 +69,20 @@ TEST(Base64Url, RefusesNonZeroTrailingBitsSoEachValueHasOneSpelling) {
   EXPECT_FALSE(base64url_decode("Zm9"));
 }
 
+TEST(Base64, DecodesPaddedStandardAlphabetAsBasicCredentialsUseIt) {
+  EXPECT_EQ(base64_decode(""), "");
+  EXPECT_EQ(base64_decode("Zg=="), "f");
+  EXPECT_EQ(base64_decode("Zm8="), "fo");
+  EXPECT_EQ(base64_decode("Zm9v"), "foo");
+  EXPECT_EQ(base64_decode("YWxhZGRpbjpvcGVuc2VzYW1l"), "aladdin:opensesame");
+  EXPECT_EQ(base64_decode("+/+/"), std::string("\xfb\xff\xbf", 3));
+  EXPECT_FALSE(base64_decode("Zg"));     // padding is required
+  EXPECT_FALSE(base64_decode("Zg==="));  // too much of it
+  EXPECT_FALSE(base64_decode("Z==="));
+  EXPECT_FALSE(base64_decode("-_-_"));  // the url alphabet
+  EXPECT_FALSE(base64_decode("Zm 9v"));
+}
+
 TEST(Base32, Rfc4648Vectors) {
   for (const auto& [plain, encoded] : kBase32Vectors) {
     EXPECT_EQ(base32_encode(plain, Base32Padding::kPad), encoded) << plain;

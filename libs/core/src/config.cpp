@@ -236,6 +236,24 @@ const std::vector<KeySpec>& key_specs() {
          }
          return std::nullopt;
        }},
+      {"signing_key_rotation_days", "days one token-signing key signs before the next takes over",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         unsigned days = 0;
+         if (auto err = parse_uint<unsigned>(v, 1, 3650, days)) {
+           return err;
+         }
+         c.signing_key_rotation = std::chrono::hours(24) * days;
+         return std::nullopt;
+       }},
+      {"oauth_code_ttl_seconds", "how long an OAuth authorization code may wait to be exchanged",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         unsigned seconds = 0;
+         if (auto err = parse_uint<unsigned>(v, 10, 600, seconds)) {
+           return err;
+         }
+         c.oauth_code_ttl = std::chrono::seconds(seconds);
+         return std::nullopt;
+       }},
       {"log_level", "debug, info, warn or error",
        [](Config& c, std::string_view v) -> std::optional<std::string> {
          if (!log::parse_level(v, c.log_level)) {

@@ -74,6 +74,20 @@ TEST(Config, ValidatesRangesAndShapes) {
   }
 }
 
+TEST(Config, TokenLifetimesOfTheIdentityService) {
+  auto defaults = Config::load(std::nullopt, {});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->signing_key_rotation, std::chrono::hours(24 * 30));
+  EXPECT_EQ(defaults->oauth_code_ttl, std::chrono::seconds(60));
+  auto set = Config::load(std::nullopt, {{"ATELIER_SIGNING_KEY_ROTATION_DAYS", "7"},
+                                         {"ATELIER_OAUTH_CODE_TTL_SECONDS", "30"}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->signing_key_rotation, std::chrono::hours(24 * 7));
+  EXPECT_EQ(set->oauth_code_ttl, std::chrono::seconds(30));
+  EXPECT_FALSE(Config::load(std::nullopt, {{"ATELIER_SIGNING_KEY_ROTATION_DAYS", "0"}}));
+  EXPECT_FALSE(Config::load(std::nullopt, {{"ATELIER_OAUTH_CODE_TTL_SECONDS", "3600"}}));
+}
+
 TEST(Config, SchemaPrefixIsASafeIdentifierPart) {
   auto good = Config::load(std::nullopt, {{"ATELIER_POSTGRES_SCHEMA_PREFIX", "site_a_"}});
   ASSERT_TRUE(good);

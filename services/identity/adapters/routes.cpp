@@ -1,6 +1,9 @@
 #include "identity/adapters/routes.hpp"
 
 #include <boost/json.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 #include "atelier/auth/secrets.hpp"
 #include "atelier/http/json_body.hpp"
@@ -9,9 +12,13 @@
 #include "identity/adapters/oauth_routes.hpp"
 #include "identity/adapters/outbox_notifier.hpp"
 #include "identity/adapters/sql_mfa_store.hpp"
+#include "identity/adapters/sql_oauth_store.hpp"
 #include "identity/adapters/sql_store.hpp"
 #include "identity/app/api_keys.hpp"
 #include "identity/app/members.hpp"
+#include "identity/app/oauth_clients.hpp"
+#include "identity/app/oauth_provider.hpp"
+#include "identity/app/signing_keys.hpp"
 
 namespace atelier::identity {
 
@@ -98,6 +105,59 @@ json::object invitation_json(const app::Invitation& i) {
           {"expires_at", format_rfc3339(i.expires_at)}};
 }
 
+json::array string_array(const std::vector<std::string>& items) {
+  json::array out;
+  for (const auto& item : items) {
+    out.emplace_back(item);
+  }
+  return out;
+}
+
+json::object oauth_client_json(const app::OAuthClient& c) {
+  json::array grants;
+  for (auto g : c.grant_types) {
+    grants.emplace_back(domain::grant_type_name(g));
+  }
+  json::array roles;
+  for (auto r : c.roles) {
+    roles.emplace_back(domain::role_name(r));
+  }
+  return {{"id", c.id},
+          {"client_id", c.id},
+          {"name", c.name},
+          {"type", domain::client_type_name(c.type)},
+          {"redirect_uris", string_array(c.redirect_uris)},
+          {"grant_types", std::move(grants)},
+          {"roles", std::move(roles)},
+          {"created_by", c.created_by},
+          {"created_at", format_rfc3339(c.created_at)},
+          {"revoked_at", optional_time(c.revoked_at)}};
+}
+
+// A list of strings in a JSON body, each at most `max_bytes`; absent is empty. Records a field
+// error otherwise.
+std::vector<std::string> string_list(const json::object& body, std::string_view name,
+                                     size_t max_bytes, std::vector<FieldError>& errors) {
+  std::vector<std::string> out;
+  const json::value* v = body.if_contains(name);
+  if (v == nullptr || v->is_null()) {
+    return out;
+  }
+  if (!v->is_array() || v->as_array().size() > 20) {
+    errors.push_back({std::string(name), "This field must be a list of at most 20 strings."});
+    return out;
+  }
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string() || item.as_string().size() > max_bytes) {
+      errors.push_back({std::string(name), "Each item must be a string of at most " +
+                                               std::to_string(max_bytes) + " bytes."});
+      return {};
+    }
+    out.emplace_back(item.as_string());
+  }
+  return out;
+}
+
 json::object api_key_json(const app::ApiKey& k) {
   return {{"id", k.id},
           {"name", k.name},
@@ -111,11 +171,15 @@ json::object api_key_json(const app::ApiKey& k) {
 }  // namespace
 
 struct IdentityService::State {
+  State(const Config& c, db::Database& d, Options o)
+      : config(c), db(d), options(std::move(o)), notifier(*options.clock) {}
+
   Config config;
   db::Database& db;
   Options options;
   adapters::SqlIdentityStore store;
   adapters::SqlMfaStore mfa_store;
+  adapters::SqlOAuthStore oauth_store;
   adapters::OutboxNotifier notifier;
   std::unique_ptr<auth::KeyRing> keys;
   std::unique_ptr<auth::PasswordPolicy> policy;
@@ -123,6 +187,27 @@ struct IdentityService::State {
   std::unique_ptr<TokenAuthenticator> authenticator;
   std::unique_ptr<app::Members> members;
   std::unique_ptr<app::ApiKeys> api_keys;
+  std::unique_ptr<app::OAuthClients> oauth_clients;
+  std::unique_ptr<app::OAuthProvider> oauth_provider;
+  std::unique_ptr<app::SigningKeyRotation> key_rotation;
+
+  // The timer that runs key_rotation: signing keys are rotated and dropped on time even when no
+  // one asks for a token, and a key another process made is picked up within one interval.
+  std::mutex timer_mutex;
+  std::condition_variable timer_wake;
+  bool stopping = false;
+  std::thread timer;
+
+  ~State() {
+    {
+      std::lock_guard lock(timer_mutex);
+      stopping = true;
+    }
+    timer_wake.notify_all();
+    if (timer.joinable()) {
+      timer.join();
+    }
+  }
 };
 
 IdentityService::IdentityService(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -131,34 +216,53 @@ IdentityService::~IdentityService() = default;
 Result<std::unique_ptr<IdentityService>> IdentityService::create(const Config& config,
                                                                  db::Database& db,
                                                                  Options options) {
-  auto state = std::unique_ptr<State>(new State{config,
-                                                db,
-                                                options,
-                                                {},
-                                                {},
-                                                adapters::OutboxNotifier(*options.clock),
-                                                nullptr,
-                                                nullptr,
-                                                nullptr,
-                                                nullptr,
-                                                nullptr,
-                                                nullptr});
+  auto state = std::make_unique<State>(config, db, options);
   auto keys = app::load_key_ring(db, state->store, *options.clock);
   if (!keys) {
     return std::move(keys).error();
   }
   state->keys = std::move(keys).value();
+  app::TokenSettings tokens;
+  tokens.issuer = config.issuer();
+  // A replaced key verifies for the longest lifetime of a token it signed, plus five minutes for
+  // clock skew and requests in flight.
+  state->key_rotation = std::make_unique<app::SigningKeyRotation>(
+      db, state->store, *state->keys, *options.clock,
+      app::KeyRotationSettings{config.signing_key_rotation,
+                               tokens.access_ttl + std::chrono::minutes(5)});
+  if (auto rotated = state->key_rotation->run(); !rotated) {
+    return std::move(rotated).error();
+  }
   auth::PasswordPolicyOptions policy_options;
   policy_options.common_passwords_path = options.common_passwords;
   state->policy = std::make_unique<auth::PasswordPolicy>(policy_options);
-  app::TokenSettings tokens;
-  tokens.issuer = config.issuer();
   state->accounts = std::make_unique<app::Accounts>(
       db, state->store, *state->keys, tokens, *state->policy, *options.clock, options.throttle,
-      options.hashing, &state->mfa_store, &state->notifier);
-  state->members = std::make_unique<app::Members>(db, state->store, *options.clock);
+      options.hashing, &state->mfa_store, &state->notifier, &state->oauth_store);
+  state->members = std::make_unique<app::Members>(
+      db, state->store, *options.clock, app::Members::kInvitationTtl, &state->oauth_store);
   state->api_keys = std::make_unique<app::ApiKeys>(db, state->store, *options.clock);
+  state->oauth_clients =
+      std::make_unique<app::OAuthClients>(db, state->store, state->oauth_store, *options.clock);
+  state->oauth_provider = std::make_unique<app::OAuthProvider>(
+      db, state->store, state->oauth_store, *state->accounts, *state->keys,
+      app::OAuthSettings{tokens.issuer, tokens.audience, config.oauth_code_ttl, tokens.access_ttl},
+      *options.clock);
   state->authenticator = std::make_unique<TokenAuthenticator>(*state->accounts, *state->api_keys);
+  if (options.key_maintenance_interval.count() > 0) {
+    State* s = state.get();
+    s->timer = std::thread([s] {
+      std::unique_lock lock(s->timer_mutex);
+      while (!s->timer_wake.wait_for(lock, s->options.key_maintenance_interval,
+                                     [s] { return s->stopping; })) {
+        lock.unlock();
+        if (auto r = s->key_rotation->run(); !r) {
+          log::warn("identity.signing_key_rotation_failed").field("error", r.error().message);
+        }
+        lock.lock();
+      }
+    });
+  }
   return std::unique_ptr<IdentityService>(new IdentityService(std::move(state)));
 }
 
@@ -256,8 +360,8 @@ void IdentityService::add_routes(http::Router& router) {
   // --- second factor (adapters/mfa_routes.cpp) ------------------------------------------------
   adapters::add_mfa_routes(router, accounts);
 
-  // --- OAuth 2 token, revocation and userinfo (adapters/oauth_routes.cpp) ---------------------
-  adapters::add_oauth_routes(router, accounts);
+  // --- OAuth 2 / OIDC: authorize, consent, token, revocation, userinfo (oauth_routes.cpp) -------
+  adapters::add_oauth_routes(router, accounts, *s.oauth_provider, s.config.issuer());
 
   // --- the signed-in user ------------------------------------------------------------------
   // --- email verification and password reset (links sent by email) ------------------------
@@ -595,6 +699,89 @@ void IdentityService::add_routes(http::Router& router) {
       },
       RouteOptions{.blocking = true, .name = "api_keys.revoke", .anonymous = false});
 
+  // --- OAuth clients (applications) of the organisation ------------------------------------
+  app::OAuthClients& oauth_clients = *s.oauth_clients;
+
+  router.add(
+      Method::kPost, "/api/v1/oauth-clients",
+      [&oauth_clients](Request& request) {
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        http::FieldReader f(*body);
+        app::CreateOAuthClientCommand cmd;
+        cmd.name = f.string("name", true, 200);
+        cmd.type = f.string("type", true, 16);
+        std::vector<FieldError> errors;
+        cmd.redirect_uris = string_list(*body, "redirect_uris", 2000, errors);
+        cmd.grant_types = string_list(*body, "grant_types", 32, errors);
+        cmd.roles = string_list(*body, "roles", 16, errors);
+        if (!f.ok() || !errors.empty()) {
+          Error e = f.error();
+          for (auto& field : errors) {
+            e.fields.push_back(std::move(field));
+          }
+          return Response::problem(e, request);
+        }
+        cmd.ip = request.client_address();
+        auto created = oauth_clients.create(*request.principal, cmd);
+        if (!created) {
+          return problem_or(created, request);
+        }
+        // The secret is in this answer only: it is stored as a digest.
+        json::object out = oauth_client_json(created->client);
+        if (!created->secret.empty()) {
+          out["client_secret"] = created->secret;
+        }
+        Response r = Response::json(201, out);
+        r.headers.set("Location", "/api/v1/oauth-clients/" + created->client.id);
+        return r;
+      },
+      RouteOptions{.blocking = true, .name = "oauth_clients.create", .anonymous = false}
+          .with_secret_response());
+
+  router.add(
+      Method::kGet, "/api/v1/oauth-clients",
+      [&oauth_clients](Request& request) {
+        auto page = http::page_request(request);
+        if (!page) {
+          return problem_or(page, request);
+        }
+        auto rows = oauth_clients.list(*request.principal, page->cursor, page->limit + 1);
+        if (!rows) {
+          return problem_or(rows, request);
+        }
+        return http::page_response(*rows, page->limit, oauth_client_json,
+                                   [](const app::OAuthClient& c) { return c.id; });
+      },
+      RouteOptions{.blocking = true, .name = "oauth_clients.list", .anonymous = false});
+
+  router.add(
+      Method::kGet, "/api/v1/oauth-clients/{client_id}",
+      [&oauth_clients](Request& request) {
+        auto client =
+            oauth_clients.get(*request.principal, std::string(request.param("client_id")));
+        if (!client) {
+          return problem_or(client, request);
+        }
+        return Response::json(200, oauth_client_json(*client));
+      },
+      RouteOptions{.blocking = true, .name = "oauth_clients.get", .anonymous = false});
+
+  router.add(
+      Method::kDelete, "/api/v1/oauth-clients/{client_id}",
+      [&oauth_clients](Request& request) {
+        if (auto done =
+                oauth_clients.revoke(*request.principal, std::string(request.param("client_id")),
+                                     request.client_address());
+            !done) {
+          return Response::problem(done.error(), request);
+        }
+        return Response::no_content();
+      },
+      RouteOptions{.blocking = true, .name = "oauth_clients.revoke", .anonymous = false});
+
   // --- OpenID Connect discovery ----------------------------------------------------------------
   router.add(
       Method::kGet, "/.well-known/jwks.json",
@@ -609,18 +796,33 @@ void IdentityService::add_routes(http::Router& router) {
       Method::kGet, "/.well-known/openid-configuration",
       [&s](Request&) {
         const std::string issuer = s.config.issuer();
+        json::array scopes;
+        for (auto scope : domain::kScopes) {
+          scopes.emplace_back(scope);
+        }
         Response r = Response::json(
-            200, json::object{{"issuer", issuer},
-                              {"jwks_uri", issuer + "/.well-known/jwks.json"},
-                              {"token_endpoint", issuer + "/oauth2/token"},
-                              {"revocation_endpoint", issuer + "/oauth2/revoke"},
-                              {"userinfo_endpoint", issuer + "/oauth2/userinfo"},
-                              {"grant_types_supported", json::array{"refresh_token"}},
-                              {"id_token_signing_alg_values_supported", json::array{"EdDSA"}},
-                              {"token_endpoint_auth_methods_supported", json::array{"none"}},
-                              {"subject_types_supported", json::array{"public"}},
-                              {"claims_supported", json::array{"sub", "iss", "aud", "exp", "iat",
-                                                               "jti", "org", "roles"}}});
+            200,
+            json::object{
+                {"issuer", issuer},
+                {"authorization_endpoint", issuer + "/oauth2/authorize"},
+                {"jwks_uri", issuer + "/.well-known/jwks.json"},
+                {"token_endpoint", issuer + "/oauth2/token"},
+                {"revocation_endpoint", issuer + "/oauth2/revoke"},
+                {"userinfo_endpoint", issuer + "/oauth2/userinfo"},
+                {"response_types_supported", json::array{"code"}},
+                {"response_modes_supported", json::array{"query"}},
+                {"grant_types_supported",
+                 json::array{"authorization_code", "refresh_token", "client_credentials"}},
+                {"code_challenge_methods_supported", json::array{"S256"}},
+                {"token_endpoint_auth_methods_supported",
+                 json::array{"client_secret_basic", "client_secret_post", "none"}},
+                {"id_token_signing_alg_values_supported", json::array{"EdDSA"}},
+                {"scopes_supported", std::move(scopes)},
+                {"subject_types_supported", json::array{"public"}},
+                {"authorization_response_iss_parameter_supported", true},
+                {"claims_supported",
+                 json::array{"sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "jti", "org",
+                             "roles", "client_id", "email", "email_verified", "name", "locale"}}});
         r.headers.set("Cache-Control", "public, max-age=300");
         return r;
       },

@@ -18,6 +18,8 @@ class IdentityService {
     auth::PasswordHashParams hashing = auth::PasswordHashParams::interactive();
     app::ThrottleSettings throttle;
     std::filesystem::path common_passwords = "/usr/share/john/password.lst";
+    // How often signing keys are checked for rotation and expiry (0: only at start-up).
+    std::chrono::seconds key_maintenance_interval{60};
   };
 
   static Result<std::unique_ptr<IdentityService>> create(const Config& config, db::Database& db,

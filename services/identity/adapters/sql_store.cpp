@@ -33,10 +33,10 @@ constexpr std::string_view kMembershipsOf =
     "WHERE m.user_id = $1 ORDER BY m.created_at, m.org_id";
 constexpr std::string_view kInsertRefresh =
     "INSERT INTO refresh_tokens (id, org_id, user_id, family_id, token_hash, created_at, "
-    "expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    "expires_at, client_id, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 constexpr std::string_view kFindRefresh =
     "SELECT id, org_id, user_id, family_id, token_hash, created_at, expires_at, used_at, "
-    "revoked_at FROM refresh_tokens WHERE token_hash = $1";
+    "revoked_at, client_id, scope FROM refresh_tokens WHERE token_hash = $1";
 constexpr std::string_view kUseRefresh =
     "UPDATE refresh_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL";
 constexpr std::string_view kRevokeFamily =
@@ -45,6 +45,11 @@ constexpr std::string_view kSigningKeys =
     "SELECT kid, private_pem, created_at, not_after FROM signing_keys ORDER BY created_at, kid";
 constexpr std::string_view kInsertSigningKey =
     "INSERT INTO signing_keys (kid, private_pem, created_at) VALUES ($1, $2, $3)";
+constexpr std::string_view kRetireSigningKey =
+    "UPDATE signing_keys SET retired_at = $2, not_after = $3 WHERE kid = $1 AND not_after IS NULL";
+// Times are RFC 3339 UTC text of one fixed width, so comparing them as text compares instants.
+constexpr std::string_view kDeleteExpiredSigningKeys =
+    "DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1";
 constexpr std::string_view kThrottle =
     "SELECT failures, window_start, locked_until FROM login_throttle WHERE key = $1";
 constexpr std::string_view kSaveThrottle =
@@ -193,8 +198,12 @@ Result<std::vector<app::Membership>> SqlIdentityStore::memberships_of(Tx& tx,
 }
 
 Result<void> SqlIdentityStore::insert_refresh_token(Tx& tx, const app::RefreshToken& t) {
+  const auto or_null = [](const std::string& v) {
+    return v.empty() ? std::optional<std::string>() : std::optional<std::string>(v);
+  };
   return exec(tx, kInsertRefresh, t.id, t.org_id, t.user_id, t.family_id, t.token_hash,
-              format_rfc3339(t.created_at), format_rfc3339(t.expires_at));
+              format_rfc3339(t.created_at), format_rfc3339(t.expires_at), or_null(t.client_id),
+              or_null(t.scope));
 }
 
 Result<std::optional<app::RefreshToken>> SqlIdentityStore::find_refresh_token(
@@ -209,7 +218,8 @@ Result<std::optional<app::RefreshToken>> SqlIdentityStore::find_refresh_token(
   const db::Row& r = (*rows)[0];
   return std::optional<app::RefreshToken>(
       app::RefreshToken{r.get_text(0), r.get_text(1), r.get_text(2), r.get_text(3), r.get_text(4),
-                        time_of(r, 5), time_of(r, 6), opt_time_of(r, 7), opt_time_of(r, 8)});
+                        time_of(r, 5), time_of(r, 6), opt_time_of(r, 7), opt_time_of(r, 8),
+                        r.get_opt_text(9).value_or(""), r.get_opt_text(10).value_or("")});
 }
 
 Result<bool> SqlIdentityStore::use_refresh_token(Tx& tx, const std::string& id, TimePoint at) {
@@ -239,6 +249,19 @@ Result<std::vector<app::StoredSigningKey>> SqlIdentityStore::signing_keys(Tx& tx
 
 Result<void> SqlIdentityStore::insert_signing_key(Tx& tx, const app::StoredSigningKey& key) {
   return exec(tx, kInsertSigningKey, key.kid, key.private_pem, format_rfc3339(key.created_at));
+}
+
+Result<bool> SqlIdentityStore::retire_signing_key(Tx& tx, const std::string& kid, TimePoint at,
+                                                  TimePoint not_after) {
+  auto changed = tx.execute(kRetireSigningKey, kid, format_rfc3339(at), format_rfc3339(not_after));
+  if (!changed) {
+    return std::move(changed).error();
+  }
+  return *changed == 1;
+}
+
+Result<int64_t> SqlIdentityStore::delete_expired_signing_keys(Tx& tx, TimePoint now) {
+  return tx.execute(kDeleteExpiredSigningKeys, format_rfc3339(now));
 }
 
 Result<std::optional<app::Throttle>> SqlIdentityStore::throttle(Tx& tx, const std::string& key) {

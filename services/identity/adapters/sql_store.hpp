@@ -33,6 +33,9 @@ class SqlIdentityStore final : public app::IdentityStore {
                                         TimePoint at) override;
   Result<std::vector<app::StoredSigningKey>> signing_keys(Tx& tx) override;
   Result<void> insert_signing_key(Tx& tx, const app::StoredSigningKey& key) override;
+  Result<bool> retire_signing_key(Tx& tx, const std::string& kid, TimePoint at,
+                                  TimePoint not_after) override;
+  Result<int64_t> delete_expired_signing_keys(Tx& tx, TimePoint now) override;
   Result<std::optional<app::Throttle>> throttle(Tx& tx, const std::string& key) override;
   Result<void> save_throttle(Tx& tx, const std::string& key, const app::Throttle& t) override;
   Result<void> clear_throttle(Tx& tx, const std::string& key) override;

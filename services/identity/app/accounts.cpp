@@ -58,7 +58,7 @@ Error unauthenticated(std::string message) {
 Accounts::Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys,
                    TokenSettings tokens, const auth::PasswordPolicy& policy, const Clock& clock,
                    ThrottleSettings throttle, auth::PasswordHashParams hashing, MfaStore* mfa,
-                   Notifier* notifier)
+                   Notifier* notifier, OAuthStore* oauth)
     : db_(db),
       store_(store),
       keys_(keys),
@@ -68,7 +68,8 @@ Accounts::Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys,
       throttle_(throttle),
       hashing_(hashing),
       mfa_(mfa),
-      notifier_(notifier) {}
+      notifier_(notifier),
+      oauth_(oauth) {}
 
 const std::string& Accounts::decoy_hash() {
   std::call_once(decoy_once_, [this] {
@@ -319,7 +320,8 @@ Result<void> Accounts::reset_password(const std::string& token, std::string_view
 }
 
 Result<TokenPair> Accounts::issue(db::Transaction& tx, const User& user,
-                                  const Membership& membership, const std::string& family_id) {
+                                  const Membership& membership, const std::string& family_id,
+                                  const ClientGrant& grant) {
   const TimePoint now = clock_.now();
   auth::Claims claims;
   claims.iss = tokens_.issuer;
@@ -330,27 +332,56 @@ Result<TokenPair> Accounts::issue(db::Transaction& tx, const User& user,
   claims.jti = Uuid::v7(clock_).str();
   claims.iat = now;
   claims.exp = now + tokens_.access_ttl;
-
-  const std::string refresh = auth::random_token();
-  RefreshToken stored{Uuid::v7(clock_).str(),
-                      membership.org_id,
-                      user.id,
-                      family_id,
-                      auth::token_hash(refresh),
-                      now,
-                      now + tokens_.refresh_ttl,
-                      std::nullopt,
-                      std::nullopt};
-  if (auto r = store_.insert_refresh_token(tx, stored); !r) {
-    return std::move(r).error();
+  if (!grant.client_id.empty()) {
+    // RFC 9068 §2.2: the client the token was issued to; its revocation ends the token.
+    claims.extra["client_id"] = grant.client_id;
+    claims.scope = grant.scope;
   }
+
   TokenPair pair;
+  if (grant.refresh) {
+    const std::string refresh = auth::random_token();
+    RefreshToken stored{Uuid::v7(clock_).str(),
+                        membership.org_id,
+                        user.id,
+                        family_id,
+                        auth::token_hash(refresh),
+                        now,
+                        now + tokens_.refresh_ttl,
+                        std::nullopt,
+                        std::nullopt,
+                        grant.client_id,
+                        grant.scope};
+    if (auto r = store_.insert_refresh_token(tx, stored); !r) {
+      return std::move(r).error();
+    }
+    pair.refresh_token = refresh;
+  }
   pair.access_token = keys_.sign(claims);
-  pair.refresh_token = refresh;
   pair.expires_in = tokens_.access_ttl;
   pair.org_id = membership.org_id;
   pair.roles = claims.roles;
+  pair.scope = grant.scope;
   return pair;
+}
+
+Result<TokenPair> Accounts::issue_for_client(db::Transaction& tx, const std::string& user_id,
+                                             const std::string& org_id, const ClientGrant& grant,
+                                             const std::string& family_id) {
+  auto user = store_.find_user(tx, user_id);
+  if (!user) {
+    return std::move(user).error();
+  }
+  auto memberships = store_.memberships_of(tx, user_id);
+  if (!memberships) {
+    return std::move(memberships).error();
+  }
+  for (const auto& m : *memberships) {
+    if (m.org_id == org_id && user->has_value()) {
+      return issue(tx, **user, m, family_id, grant);
+    }
+  }
+  return Error::forbidden("This account is no longer a member of that organisation.");
 }
 
 Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
@@ -480,7 +511,8 @@ Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
   return outcome;
 }
 
-Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std::string& ip) {
+Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std::string& ip,
+                                    const std::string& client_id) {
   const TimePoint now = clock_.now();
   bool reused = false;
   auto outcome =
@@ -494,6 +526,15 @@ Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std:
                        return unauthenticated("Unknown refresh token: log in again.");
                      }
                      const RefreshToken& token = **found;
+                     // Checked before the token is spent, so that presenting it from the wrong
+                     // place burns nothing of the rightful holder's session.
+                     if (token.client_id != client_id) {
+                       return unauthenticated(
+                           token.client_id.empty()
+                               ? "This refresh token belongs to a first-party session."
+                               : "This refresh token was issued to an OAuth client: that client "
+                                 "exchanges it at /oauth2/token.");
+                     }
                      if (token.revoked_at) {
                        return unauthenticated("This session was ended: log in again.");
                      }
@@ -528,7 +569,8 @@ Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std:
                      }
                      for (const auto& m : *memberships) {
                        if (m.org_id == token.org_id && user->has_value()) {
-                         return issue(tx, **user, m, token.family_id);
+                         return issue(tx, **user, m, token.family_id,
+                                      ClientGrant{token.client_id, token.scope, true});
                        }
                      }
                      // Removed from the organisation since: the session ends with the membership.
@@ -842,13 +884,36 @@ Result<TokenPair> Accounts::complete_mfa_login(const std::string& mfa_token, std
   return outcome;
 }
 
+Result<void> Accounts::check_client(const std::string& client_id) const {
+  if (oauth_ == nullptr) {
+    return unauthenticated("OAuth clients are not accepted by this server.");
+  }
+  auto client =
+      db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}, .cross_tenant = true},
+                   [&](db::Transaction& tx) { return oauth_->find_client(tx, client_id); });
+  if (!client) {
+    return std::move(client).error();
+  }
+  if (!client->has_value() || (*client)->client.revoked_at) {
+    return unauthenticated("The application this token was issued to has been revoked.");
+  }
+  return {};
+}
+
 Result<Principal> Accounts::verify_access_token(std::string_view token) const {
   const TimePoint now = clock_.now();
   {
-    std::lock_guard lock(verified_mutex_);
+    std::unique_lock lock(verified_mutex_);
     if (auto it = verified_.find(std::string(token)); it != verified_.end()) {
       if (now < it->second.valid_until) {
-        return it->second.principal;
+        VerifiedToken hit = it->second;
+        lock.unlock();
+        if (!hit.client_id.empty()) {
+          if (auto active = check_client(hit.client_id); !active) {
+            return std::move(active).error();
+          }
+        }
+        return hit.principal;
       }
       verified_.erase(it);
     }
@@ -861,7 +926,23 @@ Result<Principal> Accounts::verify_access_token(std::string_view token) const {
   if (claims->org.empty()) {
     return unauthenticated("The access token names no organisation.");
   }
-  Principal principal{Principal::Kind::kUser, claims->sub, claims->org, claims->roles, claims->jti};
+  std::string client_id;
+  if (const auto* c = claims->extra.if_contains("client_id"); c != nullptr && c->is_string()) {
+    client_id = std::string(c->get_string());
+  }
+  const auto* kind = claims->extra.if_contains("kind");
+  const bool client_token =
+      kind != nullptr && kind->is_string() && kind->get_string() == kClientTokenKind;
+  if (client_token && client_id != claims->sub) {
+    return unauthenticated("A client's token names the client as its subject.");
+  }
+  if (!client_id.empty()) {
+    if (auto active = check_client(client_id); !active) {
+      return std::move(active).error();
+    }
+  }
+  Principal principal{client_token ? Principal::Kind::kClient : Principal::Kind::kUser, claims->sub,
+                      claims->org, claims->roles, claims->jti};
   std::lock_guard lock(verified_mutex_);
   if (verified_.size() >= kVerifiedCacheSize) {
     std::erase_if(verified_, [&](const auto& entry) { return entry.second.valid_until <= now; });
@@ -869,7 +950,8 @@ Result<Principal> Accounts::verify_access_token(std::string_view token) const {
       verified_.clear();  // a burst of distinct live tokens: start over rather than grow
     }
   }
-  verified_.emplace(std::string(token), VerifiedToken{principal, claims->exp + options.leeway});
+  verified_.emplace(std::string(token),
+                    VerifiedToken{principal, claims->exp + options.leeway, client_id});
   return principal;
 }
 

@@ -16,6 +16,7 @@
 #include "atelier/db/database.hpp"
 #include "identity/app/mfa_store.hpp"
 #include "identity/app/notifier.hpp"
+#include "identity/app/oauth_store.hpp"
 #include "identity/app/store.hpp"
 
 namespace atelier::identity::app {
@@ -55,6 +56,18 @@ struct LoginCommand {
   std::string ip;
 };
 
+// The claim that marks an access token as an OAuth client's own (client_credentials grant): the
+// gateway then builds a Principal of Kind::kClient.
+inline constexpr std::string_view kClientTokenKind = "client";
+
+// What an OAuth client was granted on a user's behalf, carried by the tokens issued to it. Empty
+// client_id for first-party sessions (the portal).
+struct ClientGrant {
+  std::string client_id;
+  std::string scope;
+  bool refresh = true;  // false: no refresh token (offline_access was not granted)
+};
+
 struct TokenPair {
   // Set instead of the tokens when the account has a second factor: the client sends it back with
   // a code to complete_mfa_login().
@@ -64,6 +77,7 @@ struct TokenPair {
   std::chrono::seconds expires_in{0};
   std::string org_id;
   std::vector<std::string> roles;
+  std::string scope;  // for tokens issued to an OAuth client
 };
 
 struct TotpSetup {
@@ -82,7 +96,7 @@ class Accounts {
            const auth::PasswordPolicy& policy, const Clock& clock = SystemClock::instance(),
            ThrottleSettings throttle = {},
            auth::PasswordHashParams hashing = auth::PasswordHashParams::interactive(),
-           MfaStore* mfa = nullptr, Notifier* notifier = nullptr);
+           MfaStore* mfa = nullptr, Notifier* notifier = nullptr, OAuthStore* oauth = nullptr);
 
   // Creates the account and its first organisation, owned by it. kConflict when the email is
   // taken; kInvalid with field errors for bad input or a weak password.
@@ -92,8 +106,11 @@ class Accounts {
   // not a member of the requested organisation.
   Result<TokenPair> login(const LoginCommand& cmd);
   // Exchanges a refresh token for a new pair; the old one is spent. A spent token presented again
-  // revokes its whole family and is recorded as token.reuse_detected.
-  Result<TokenPair> refresh(const std::string& refresh_token, const std::string& ip);
+  // revokes its whole family and is recorded as token.reuse_detected. `client_id` is the OAuth
+  // client that authenticated at the token endpoint, empty for a first-party refresh: a token
+  // issued to a client is refused to anyone else, and left unspent.
+  Result<TokenPair> refresh(const std::string& refresh_token, const std::string& ip,
+                            const std::string& client_id = {});
   // Revokes the family of the refresh token (log out on this device). Unknown tokens are fine.
   Result<void> logout(const std::string& refresh_token, const std::string& ip);
   Result<Profile> profile(const Principal& principal);
@@ -126,12 +143,22 @@ class Accounts {
                                        const std::string& ip);
 
   // Checks an access token (for http::Authenticator). A token verified once is remembered until
-  // it expires: an Ed25519 verification costs tens of microseconds, a lookup well under one.
+  // it expires: an Ed25519 verification costs tens of microseconds, a lookup well under one. A
+  // token issued to an OAuth client also needs the client to be still registered: one indexed
+  // read per request, as for an API key, so that revoking a client stops its tokens at once in
+  // every process sharing the database (dropping them from this process's cache would not).
   Result<Principal> verify_access_token(std::string_view token) const;
+
+  // Tokens for `user_id` acting in `org_id` through an OAuth client (authorization code grant),
+  // in the caller's transaction: the role comes from the membership as it is now. kForbidden when
+  // the user is no longer a member there.
+  Result<TokenPair> issue_for_client(db::Transaction& tx, const std::string& user_id,
+                                     const std::string& org_id, const ClientGrant& grant,
+                                     const std::string& family_id);
 
  private:
   Result<TokenPair> issue(db::Transaction& tx, const User& user, const Membership& membership,
-                          const std::string& family_id);
+                          const std::string& family_id, const ClientGrant& grant = {});
   // Makes a single-use token for `purpose` and asks the notifier to email the link to `page`.
   Result<void> send_link(db::Transaction& tx, const User& user, const std::string& org_id,
                          const std::string& purpose, std::chrono::seconds ttl,
@@ -155,10 +182,14 @@ class Accounts {
   auth::PasswordHashParams hashing_;
   MfaStore* mfa_;
   Notifier* notifier_;
+  OAuthStore* oauth_;
   struct VerifiedToken {
     Principal principal;
     TimePoint valid_until;  // exp plus the verification leeway
+    std::string client_id;  // the OAuth client it was issued to, whose revocation ends it
   };
+  // kUnauthenticated unless `client_id` names a registered client that is not revoked.
+  Result<void> check_client(const std::string& client_id) const;
   static constexpr size_t kVerifiedCacheSize = 20'000;
   mutable std::mutex verified_mutex_;
   mutable std::unordered_map<std::string, VerifiedToken> verified_;

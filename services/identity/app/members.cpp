@@ -1,5 +1,7 @@
 #include "identity/app/members.hpp"
 
+#include <algorithm>
+
 #include "atelier/auth/secrets.hpp"
 #include "atelier/core/uuid.hpp"
 #include "atelier/events/outbox.hpp"
@@ -53,8 +55,8 @@ Result<void> check_grant(domain::OrgRole granter, domain::OrgRole role) {
 }  // namespace
 
 Members::Members(db::Database& db, IdentityStore& store, const Clock& clock,
-                 std::chrono::seconds invitation_ttl)
-    : db_(db), store_(store), clock_(clock), invitation_ttl_(invitation_ttl) {}
+                 std::chrono::seconds invitation_ttl, OAuthStore* oauth)
+    : db_(db), store_(store), clock_(clock), invitation_ttl_(invitation_ttl), oauth_(oauth) {}
 
 Result<std::vector<Member>> Members::list(const Principal& caller, const std::string& after_user_id,
                                           int limit) {
@@ -463,6 +465,34 @@ Result<void> Members::revoke_keys_of(db::Transaction& tx, const Principal& calle
     if (auto r =
             record_audit(store_, tx, clock_, caller.org_id, actor_of(caller), "api_key.revoked",
                          key.id, ip, "{\"reason\":" + json_quoted(reason) + "}");
+        !r) {
+      return r;
+    }
+  }
+  if (oauth_ == nullptr) {
+    return {};
+  }
+  auto clients = oauth_->clients_created_by(tx, caller.org_id, user_id);
+  if (!clients) {
+    return std::move(clients).error();
+  }
+  for (const auto& client : *clients) {
+    const bool above = std::any_of(client.roles.begin(), client.roles.end(), [&](auto role) {
+      return !ceiling || domain::role_rank(role) > domain::role_rank(*ceiling);
+    });
+    if (!above) {
+      continue;
+    }
+    auto revoked = oauth_->revoke_client(tx, caller.org_id, client.id, now);
+    if (!revoked) {
+      return std::move(revoked).error();
+    }
+    if (auto ended = oauth_->revoke_client_sessions(tx, client.id, now); !ended) {
+      return std::move(ended).error();
+    }
+    if (auto r = record_audit(store_, tx, clock_, caller.org_id, actor_of(caller),
+                              "oauth_client.revoked", client.id, ip,
+                              "{\"reason\":" + json_quoted(reason) + "}");
         !r) {
       return r;
     }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "atelier/core/principal.hpp"
+#include "identity/app/oauth_store.hpp"
 #include "identity/app/store.hpp"
 
 namespace atelier::identity::app {
@@ -33,8 +34,10 @@ class Members {
  public:
   static constexpr std::chrono::seconds kInvitationTtl{7 * 24 * 3600};
 
+  // `oauth`, when given, lets a demotion or a removal revoke the OAuth clients the member
+  // registered whose roles it no longer covers, as it does API keys.
   Members(db::Database& db, IdentityStore& store, const Clock& clock = SystemClock::instance(),
-          std::chrono::seconds invitation_ttl = kInvitationTtl);
+          std::chrono::seconds invitation_ttl = kInvitationTtl, OAuthStore* oauth = nullptr);
 
   // The members of the caller's organisation, by user id; `after_user_id` is the cursor.
   Result<std::vector<Member>> list(const Principal& caller, const std::string& after_user_id,
@@ -59,12 +62,13 @@ class Members {
                                     const std::string& ip);
 
   // Sets a member's role to admin, member or guest. Nobody changes their own role or the owner's,
-  // and nobody grants more than their own role. A demoted member's API keys above the new role
-  // are revoked.
+  // and nobody grants more than their own role. A demoted member's API keys and OAuth clients
+  // with a role above the new one are revoked.
   Result<Member> change_role(const Principal& caller, const std::string& user_id,
                              const std::string& role, const std::string& ip);
   // Removes a member, or lets the caller leave (user_id = their own). The owner can be neither
-  // removed nor leave. The member's sessions and API keys in the organisation end with it.
+  // removed nor leave. The member's sessions, API keys and role-holding OAuth clients
+  // (client_credentials) in the organisation end with it.
   Result<void> remove(const Principal& caller, const std::string& user_id, const std::string& ip);
   // The owner hands the organisation to another member and becomes an admin.
   Result<void> transfer_ownership(const Principal& caller, const std::string& user_id,
@@ -72,7 +76,9 @@ class Members {
 
  private:
   // Revokes the keys `user_id` made in the organisation whose role is above `ceiling` (all of
-  // them when `ceiling` is nullopt), recording each in the audit log.
+  // them when `ceiling` is nullopt), and likewise the OAuth clients they registered that hold
+  // roles, recording each in the audit log. A client without roles acts only with the role of each
+  // user who authorizes it, so it stays.
   Result<void> revoke_keys_of(db::Transaction& tx, const Principal& caller,
                               const std::string& user_id, std::optional<domain::OrgRole> ceiling,
                               std::string_view reason, const std::string& ip);
@@ -81,6 +87,7 @@ class Members {
   IdentityStore& store_;
   const Clock& clock_;
   std::chrono::seconds invitation_ttl_;
+  OAuthStore* oauth_;
 };
 
 }  // namespace atelier::identity::app

@@ -2,6 +2,7 @@
 
 #include "atelier/core/log.hpp"
 #include "atelier/core/uuid.hpp"
+#include "identity/domain/members.hpp"
 
 namespace atelier::identity::app {
 
@@ -31,8 +32,23 @@ Result<domain::OrgRole> current_role(IdentityStore& store, db::Transaction& tx,
       }
       return (*key)->role;
     }
-    case Principal::Kind::kClient:
-      break;
+    case Principal::Kind::kClient: {
+      // The roles of the client's own token (client_credentials). A client's roles never change
+      // after registration, and verify_access_token has checked that it is not revoked, so the
+      // token's roles are the current ones.
+      std::optional<domain::OrgRole> best;
+      for (const auto& name : caller.roles) {
+        const auto role = domain::parse_role(name);
+        if (role && *role != domain::OrgRole::kOwner &&
+            (!best || domain::role_rank(*role) > domain::role_rank(*best))) {
+          best = role;
+        }
+      }
+      if (caller.subject.empty() || !best) {
+        return Error::forbidden("These client credentials hold no role in this organisation.");
+      }
+      return *best;
+    }
   }
   return Error::forbidden("These credentials cannot act on an organisation's members.");
 }
@@ -58,7 +74,15 @@ Result<domain::OrgRole> authorize(IdentityStore& store, db::Transaction& tx,
 }
 
 std::string actor_of(const Principal& caller) {
-  return caller.kind == Principal::Kind::kApiKey ? "api_key:" + caller.subject : caller.subject;
+  switch (caller.kind) {
+    case Principal::Kind::kApiKey:
+      return "api_key:" + caller.subject;
+    case Principal::Kind::kClient:
+      return "oauth_client:" + caller.subject;
+    case Principal::Kind::kUser:
+      break;
+  }
+  return caller.subject;
 }
 
 Result<void> record_audit(IdentityStore& store, db::Transaction& tx, const Clock& clock,

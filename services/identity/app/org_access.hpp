@@ -12,7 +12,8 @@ namespace atelier::identity::app {
 
 // The caller's role in `caller.org_id` as it is now, not as its access token says: a user's
 // membership row (so that a removal or a demotion takes effect before the token expires), an API
-// key's own role while the key is not revoked. kForbidden when the caller is no longer a member.
+// key's own role while the key is not revoked, an OAuth client's own token's role (its revocation
+// is checked with the token). kForbidden when the caller is no longer a member.
 Result<domain::OrgRole> current_role(IdentityStore& store, db::Transaction& tx,
                                      const Principal& caller);
 
@@ -24,7 +25,8 @@ Result<domain::OrgRole> authorize(IdentityStore& store, db::Transaction& tx,
                                   const Principal& caller, domain::Action action,
                                   std::string message);
 
-// Who the audit log and events name for the caller: the user id, or "api_key:<id>".
+// Who the audit log and events name for the caller: the user id, "api_key:<id>" or
+// "oauth_client:<id>".
 std::string actor_of(const Principal& caller);
 
 // Appends one audit entry in `tx`, dated now.

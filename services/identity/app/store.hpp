@@ -51,6 +51,10 @@ struct RefreshToken {
   TimePoint expires_at;
   std::optional<TimePoint> used_at;
   std::optional<TimePoint> revoked_at;
+  // Set when the session belongs to an OAuth client (authorization code grant): only that client
+  // may use it, and its tokens keep the scope granted. Empty for first-party sessions.
+  std::string client_id;
+  std::string scope;
 };
 
 struct StoredSigningKey {
@@ -153,6 +157,13 @@ class IdentityStore {
 
   virtual Result<std::vector<StoredSigningKey>> signing_keys(Tx& tx) = 0;
   virtual Result<void> insert_signing_key(Tx& tx, const StoredSigningKey& key) = 0;
+  // Marks the key retired at `at`, verifying until `not_after`, unless it was retired already (by
+  // another process rotating at the same moment): false then.
+  virtual Result<bool> retire_signing_key(Tx& tx, const std::string& kid, TimePoint at,
+                                          TimePoint not_after) = 0;
+  // Deletes the retired keys whose not_after is before `now`: every token they signed has
+  // expired, so their private halves are only a liability. Returns how many.
+  virtual Result<int64_t> delete_expired_signing_keys(Tx& tx, TimePoint now) = 0;
 
   virtual Result<std::optional<Throttle>> throttle(Tx& tx, const std::string& key) = 0;
   virtual Result<void> save_throttle(Tx& tx, const std::string& key, const Throttle& t) = 0;

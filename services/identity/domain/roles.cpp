@@ -21,6 +21,7 @@ constexpr std::array kPolicy = {
   Grant{Action::kMembersChangeRole,      true,  true,  false, false},
   Grant{Action::kOwnershipTransfer,      true,  false, false, false},
   Grant{Action::kApiKeysManage,          true,  true,  false, false},
+  Grant{Action::kOAuthClientsManage,     true,  true,  false, false},
   Grant{Action::kAuditRead,              true,  true,  false, false},
   Grant{Action::kProjectsCreate,         true,  true,  true,  false},
   Grant{Action::kProjectsRead,           true,  true,  true,  true },
@@ -68,6 +69,8 @@ std::string_view action_name(Action action) {
       return "ownership.transfer";
     case Action::kApiKeysManage:
       return "api_keys.manage";
+    case Action::kOAuthClientsManage:
+      return "oauth_clients.manage";
     case Action::kAuditRead:
       return "audit.read";
     case Action::kProjectsCreate:

@@ -21,6 +21,7 @@ enum class Action {
   kMembersChangeRole,
   kOwnershipTransfer,
   kApiKeysManage,
+  kOAuthClientsManage,  // register and revoke OAuth clients (applications)
   kAuditRead,
   kProjectsCreate,
   kProjectsRead,  // projects they take part in; owners and admins see all

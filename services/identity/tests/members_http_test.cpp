@@ -264,7 +264,7 @@ TEST_F(MembersHttpTest, ApiKeysAreShownOnceAndStopAtRevocation) {
 
 // One request of the cross-tenant matrix. Placeholders in `path` and `body` are replaced by the
 // ids of the two organisations: {a_org}, {a_owner} for the caller's own; {b_org}, {b_owner},
-// {b_member}, {b_invitation}, {b_invitation_token}, {b_key} for the other's.
+// {b_member}, {b_invitation}, {b_invitation_token}, {b_key}, {b_client} for the other's.
 struct Probe {
   Method method;
   std::string path;
@@ -275,7 +275,8 @@ struct Probe {
   bool own_scope = false;
 };
 
-// Every route of members, invitations and API keys, plus /me and /audit. A new route adds rows.
+// Every route of members, invitations, API keys and OAuth clients, plus /me and /audit. A new
+// route adds rows.
 const std::vector<Probe>& cross_tenant_probes() {
   static const std::vector<Probe> probes = {
       {Method::kGet, "/api/v1/orgs/{b_org}/members", "", false},
@@ -301,6 +302,18 @@ const std::vector<Probe>& cross_tenant_probes() {
        true},
       {Method::kGet, "/api/v1/api-keys?cursor={b_key}", "", true},
       {Method::kDelete, "/api/v1/api-keys/{b_key}", "", false},
+      {Method::kPost, "/api/v1/oauth-clients",
+       R"({"name":"Intrus","type":"confidential","grant_types":["client_credentials"],)"
+       R"("roles":["guest"],"org_id":"{b_org}"})",
+       true},
+      {Method::kGet, "/api/v1/oauth-clients?cursor={b_client}", "", true},
+      {Method::kGet, "/api/v1/oauth-clients/{b_client}", "", false},
+      {Method::kDelete, "/api/v1/oauth-clients/{b_client}", "", false},
+      {Method::kPost, "/api/v1/oauth2/authorize",
+       R"({"response_type":"code","client_id":"{b_client}","redirect_uri":"https://beta.example/cb",)"
+       R"("code_challenge":"E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",)"
+       R"("code_challenge_method":"S256","scope":"openid","approve":true})",
+       false},
       {Method::kGet, "/api/v1/me", "", true},
       {Method::kGet, "/api/v1/audit?limit=200", "", true},
   };
@@ -336,6 +349,13 @@ TEST_P(CrossTenantMatrix, NoRouteLetsOneOrganisationReachAnother) {
             200);
   auto b_invitation = invite(b_token, b_owner.org_id, "bientot@beta-btp.fr", "guest");
   auto b_key = create_key(b_token, "member");
+  auto b_client_created = call(
+      Method::kPost, "/api/v1/oauth-clients",
+      R"({"name":"Beta ERP","type":"confidential","redirect_uris":["https://beta.example/cb"],)"
+      R"("grant_types":["authorization_code","client_credentials"],"roles":["member"]})",
+      b_token);
+  ASSERT_EQ(b_client_created.status, 201) << b_client_created.body;
+  const json::object b_client = body_of(b_client_created);
 
   // Organisation A: its owner's access token and an admin API key are the two callers.
   const Account a_owner = sign_up("alice@alpha-renov.fr", "Alpha Rénovation");
@@ -351,13 +371,24 @@ TEST_P(CrossTenantMatrix, NoRouteLetsOneOrganisationReachAnother) {
       {"{b_invitation}", text(b_invitation, "id")},
       {"{b_invitation_token}", text(b_invitation, "token")},
       {"{b_key}", text(b_key, "id")},
+      {"{b_client}", text(b_client, "client_id")},
   };
   // What must never appear in an answer to A.
-  const std::vector<std::string> b_secrets = {
-      b_owner.org_id,      b_owner.user_id,          b_member.user_id,
-      "bruno@beta-btp.fr", "berthe@beta-btp.fr",     "bientot@beta-btp.fr",
-      "Beta BTP",          text(b_invitation, "id"), text(b_invitation, "token"),
-      text(b_key, "id"),   text(b_key, "prefix"),    text(b_key, "key")};
+  const std::vector<std::string> b_secrets = {b_owner.org_id,
+                                              b_owner.user_id,
+                                              b_member.user_id,
+                                              "bruno@beta-btp.fr",
+                                              "berthe@beta-btp.fr",
+                                              "bientot@beta-btp.fr",
+                                              "Beta BTP",
+                                              text(b_invitation, "id"),
+                                              text(b_invitation, "token"),
+                                              text(b_key, "id"),
+                                              text(b_key, "prefix"),
+                                              text(b_key, "key"),
+                                              text(b_client, "client_id"),
+                                              text(b_client, "client_secret"),
+                                              "Beta ERP"};
 
   const std::vector<std::pair<std::string, std::string>> callers = {
       {"A's owner", "Bearer " + a_token}, {"A's admin API key", "ApiKey " + text(a_key, "key")}};
@@ -407,6 +438,11 @@ TEST_P(CrossTenantMatrix, NoRouteLetsOneOrganisationReachAnother) {
                  "ApiKey " + text(b_key, "key"))
                 .status,
             200);
+  auto b_clients = call(Method::kGet, "/api/v1/oauth-clients", {}, b_token);
+  ASSERT_EQ(b_clients.status, 200);
+  ASSERT_EQ(body_of(b_clients)["items"].as_array().size(), 1u);
+  EXPECT_EQ(text(body_of(b_clients)["items"].as_array()[0].as_object(), "client_id"),
+            text(b_client, "client_id"));
   auto b_audit = call(Method::kGet, "/api/v1/audit?limit=200", {}, b_token);
   ASSERT_EQ(b_audit.status, 200);
   EXPECT_EQ(b_audit.body.find(a_owner.user_id), std::string::npos) << b_audit.body;

@@ -17,6 +17,10 @@ std::string base64url_encode(std::string_view bytes);
 // all refused, so each byte string has exactly one accepted spelling.
 std::optional<std::string> base64url_decode(std::string_view text);
 
+// RFC 4648 §4: the standard alphabet (+ and /) with `=` padding, as HTTP Basic credentials are
+// written. As strict as base64url_decode: padding must make the length a multiple of 4.
+std::optional<std::string> base64_decode(std::string_view text);
+
 enum class Base32Padding { kNone, kPad };
 
 // RFC 4648 §6 alphabet, upper case. otpauth URIs want it without padding (the default).

@@ -53,6 +53,12 @@ struct Config {
   std::string public_url;
   std::string issuer() const;
 
+  // Tokens (identity service)
+  // How long one Ed25519 key signs tokens before a new one takes over.
+  std::chrono::seconds signing_key_rotation{30 * 24 * 3600};
+  // How long an OAuth authorization code may wait to be exchanged.
+  std::chrono::seconds oauth_code_ttl{60};
+
   // Logging
   log::Level log_level = log::Level::kInfo;
   bool access_log = true;
