@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "projects/adapters/sql_rows.hpp"
+
 namespace atelier::projects::adapters {
 
 namespace {
@@ -20,25 +22,26 @@ constexpr std::string_view kUpdate =
     "end_date = $8, budget_minor = $9, currency = $10, status = $11, version = $12, "
     "updated_at = $13, archived_at = $14 WHERE org_id = $1 AND id = $2 AND version = $15";
 // Optional filters are written so that one statement serves every combination: an empty
-// status or pattern matches everything. `!` escapes LIKE's wildcards in the user's text.
+// status or pattern matches everything. `!` escapes LIKE's wildcards in the user's text. The
+// join brings the project role of user $6 ('' joins nothing); $7 = 1 keeps only the projects
+// they take part in.
 constexpr std::string_view kList =
-    "SELECT id, org_id, code, name, address, client, start_date, end_date, budget_minor, "
-    "currency, status, version, created_at, updated_at, archived_at FROM projects "
-    "WHERE org_id = $1 AND id > $2 "
-    "AND (CAST($3 AS TEXT) = '' OR status = CAST($3 AS TEXT)) "
-    "AND (CAST($4 AS TEXT) = '' OR LOWER(name) LIKE CAST($4 AS TEXT) ESCAPE '!' "
-    "OR LOWER(code) LIKE CAST($4 AS TEXT) ESCAPE '!') "
-    "AND (CAST($5 AS BIGINT) = 1 OR archived_at IS NULL) "
-    "ORDER BY id LIMIT $6";
-
-// Stored times are RFC 3339 text written by this service; anything else is a corrupt row.
-TimePoint time_of(const db::Row& row, size_t i) {
-  auto t = parse_rfc3339(row.get_text(i));
-  if (!t) {
-    throw std::logic_error("projects: unreadable time in column " + std::to_string(i));
-  }
-  return *t;
-}
+    "SELECT p.id, p.org_id, p.code, p.name, p.address, p.client, p.start_date, p.end_date, "
+    "p.budget_minor, p.currency, p.status, p.version, p.created_at, p.updated_at, p.archived_at, "
+    "pp.role FROM projects p "
+    "LEFT JOIN project_participants pp ON pp.org_id = p.org_id AND pp.project_id = p.id "
+    "AND pp.user_id = CAST($6 AS TEXT) "
+    "WHERE p.org_id = $1 AND p.id > $2 "
+    "AND (CAST($3 AS TEXT) = '' OR p.status = CAST($3 AS TEXT)) "
+    "AND (CAST($4 AS TEXT) = '' OR LOWER(p.name) LIKE CAST($4 AS TEXT) ESCAPE '!' "
+    "OR LOWER(p.code) LIKE CAST($4 AS TEXT) ESCAPE '!') "
+    "AND (CAST($5 AS BIGINT) = 1 OR p.archived_at IS NULL) "
+    "AND (CAST($7 AS BIGINT) = 0 OR pp.id IS NOT NULL) "
+    "ORDER BY p.id LIMIT $8";
+// Takes the row lock on PostgreSQL without changing anything (SQLite's write transactions hold
+// the database lock already).
+constexpr std::string_view kLock =
+    "UPDATE projects SET version = version WHERE org_id = $1 AND id = $2";
 
 domain::Project project_of(const db::Row& row) {
   domain::Project p;
@@ -64,10 +67,6 @@ domain::Project project_of(const db::Row& row) {
     p.archived_at = time_of(row, 14);
   }
   return p;
-}
-
-std::optional<std::string> opt_time(const std::optional<TimePoint>& t) {
-  return t ? std::optional<std::string>(format_rfc3339(*t)) : std::nullopt;
 }
 
 // `text` as a LIKE pattern matching it anywhere, lower-cased, its wildcards escaped.
@@ -119,20 +118,30 @@ Result<bool> SqlProjectStore::update(Tx& tx, const domain::Project& p, int64_t e
   return *changed == 1;
 }
 
-Result<std::vector<domain::Project>> SqlProjectStore::list(Tx& tx, const std::string& org_id,
-                                                           const app::ProjectFilter& f) {
+Result<std::vector<app::ProjectWithRole>> SqlProjectStore::list(Tx& tx, const std::string& org_id,
+                                                                const app::ProjectFilter& f) {
   const std::string status = f.status ? std::string(domain::status_name(*f.status)) : "";
   const std::string pattern = f.q.empty() ? "" : contains_pattern(f.q);
-  auto rows = tx.query(kList, org_id, f.after_id, status, pattern, f.archived, f.limit);
+  auto rows = tx.query(kList, org_id, f.after_id, status, pattern, f.archived, f.role_of,
+                       f.only_participating, f.limit);
   if (!rows) {
     return std::move(rows).error();
   }
-  std::vector<domain::Project> out;
+  std::vector<app::ProjectWithRole> out;
   out.reserve(rows->size());
   for (const auto& row : *rows) {
-    out.push_back(project_of(row));
+    auto role = row.get_opt_text(15);
+    out.push_back({project_of(row), role ? auth::parse_project_role(*role) : std::nullopt});
   }
   return out;
+}
+
+Result<void> SqlProjectStore::lock(Tx& tx, const std::string& org_id, const std::string& id) {
+  auto r = tx.execute(kLock, org_id, id);
+  if (!r) {
+    return std::move(r).error();
+  }
+  return {};
 }
 
 }  // namespace atelier::projects::adapters

@@ -7,6 +7,7 @@
 
 namespace atelier::projects::app {
 
-boost::json::object project_json(const domain::Project& project);
+// `with_budget` false leaves budget_minor out, for a caller who may not see the budget.
+boost::json::object project_json(const domain::Project& project, bool with_budget = true);
 
 }  // namespace atelier::projects::app

@@ -1,34 +1,14 @@
 #include "projects/app/projects.hpp"
 
-#include <boost/json.hpp>
-
 #include "atelier/core/uuid.hpp"
-#include "atelier/events/outbox.hpp"
-#include "projects/app/project_json.hpp"
+#include "projects/app/access.hpp"
+#include "projects/app/events.hpp"
 
 namespace atelier::projects::app {
 
 namespace {
 
-constexpr std::string_view kSource = "/services/projects";
-
-Result<void> emit(db::Transaction& tx, const Clock& clock, std::string_view type,
-                  const domain::Project& p) {
-  return events::append(
-      tx, events::CloudEvent::make(std::string(kSource), std::string(type), p.id, p.org_id,
-                                   boost::json::serialize(project_json(p)), clock));
-}
-
-Result<void> require_writer(const Principal& caller) {
-  if (!may_write(caller)) {
-    return Error::forbidden("Guests can see projects but not create or change them.");
-  }
-  return {};
-}
-
-Error no_such_project() {
-  return Error::not_found("No project with this id in your organisation.");
-}
+using auth::ProjectAction;
 
 // The store reports a duplicate (org_id, code) as a bare constraint violation; say it in the
 // user's words.
@@ -39,18 +19,21 @@ Error duplicate_code(const std::string& code) {
                {}};
 }
 
-}  // namespace
-
-bool may_write(const Principal& caller) {
-  return caller.has_role("owner") || caller.has_role("admin") || caller.has_role("member");
+ProjectView view_of(const Principal& caller, domain::Project p,
+                    std::optional<auth::ProjectRole> role) {
+  return ProjectView{std::move(p), sees_budget(caller, role)};
 }
 
-Projects::Projects(db::Database& db, ProjectStore& store, const Clock& clock)
-    : db_(db), store_(store), clock_(clock) {}
+}  // namespace
 
-Result<domain::Project> Projects::create(const Principal& caller, const NewProject& cmd) {
-  if (auto ok = require_writer(caller); !ok) {
-    return std::move(ok).error();
+Projects::Projects(db::Database& db, ProjectStore& store, ParticipantStore& participants,
+                   const Clock& clock)
+    : db_(db), store_(store), participants_(participants), clock_(clock) {}
+
+Result<ProjectView> Projects::create(const Principal& caller, const NewProject& cmd) {
+  if (!may_create_projects(caller)) {
+    return Error::forbidden(
+        "Guests cannot create projects: a member of the organisation creates it and adds you.");
   }
   domain::Project p;
   p.id = Uuid::v7(clock_).str();
@@ -70,59 +53,80 @@ Result<domain::Project> Projects::create(const Principal& caller, const NewProje
   if (auto ok = domain::validate(p); !ok) {
     return std::move(ok).error();
   }
-  return db_.transact(db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
-                      [&](db::Transaction& tx) -> Result<domain::Project> {
-                        if (auto r = store_.insert(tx, p); !r) {
-                          if (r.error().code == ErrorCode::kConflict) {
-                            return duplicate_code(p.code);
-                          }
-                          return std::move(r).error();
+  // A person who creates a project manages it; an API key is nobody to give a role to.
+  std::optional<domain::Participant> creator;
+  if (caller.kind == Principal::Kind::kUser) {
+    creator.emplace();
+    creator->id = Uuid::v7(clock_).str();
+    creator->org_id = p.org_id;
+    creator->project_id = p.id;
+    creator->kind = domain::Participant::Kind::kUser;
+    creator->user_id = caller.subject;
+    creator->role = auth::ProjectRole::kManager;
+    creator->created_at = p.created_at;
+    creator->updated_at = p.created_at;
+  }
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
+      [&](db::Transaction& tx) -> Result<ProjectView> {
+        if (auto r = store_.insert(tx, p); !r) {
+          if (r.error().code == ErrorCode::kConflict) {
+            return duplicate_code(p.code);
+          }
+          return std::move(r).error();
+        }
+        if (auto r = emit_project_created(
+                tx, clock_, p, creator ? creator->user_id : std::optional<std::string>());
+            !r) {
+          return std::move(r).error();
+        }
+        if (creator) {
+          if (auto r = participants_.insert(tx, *creator); !r) {
+            return std::move(r).error();
+          }
+          if (auto r = emit_participant(tx, clock_, "projects.ParticipantAdded.v1", *creator); !r) {
+            return std::move(r).error();
+          }
+        }
+        return view_of(caller, p, creator ? std::optional(creator->role) : std::nullopt);
+      });
+}
+
+Result<ProjectView> Projects::get(const Principal& caller, const std::string& id) {
+  return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = caller.org_id},
+                      [&](db::Transaction& tx) -> Result<ProjectView> {
+                        auto access = open_project(tx, store_, participants_, caller, id,
+                                                   ProjectAction::kRead);
+                        if (!access) {
+                          return std::move(access).error();
                         }
-                        if (auto r = emit(tx, clock_, "projects.ProjectCreated.v1", p); !r) {
-                          return std::move(r).error();
-                        }
-                        return p;
+                        return view_of(caller, std::move(access->project), access->role);
                       });
 }
 
-Result<domain::Project> Projects::find(db::Transaction& tx, const Principal& caller,
-                                       const std::string& id) {
-  auto found = store_.find(tx, caller.org_id, id);
-  if (!found) {
-    return std::move(found).error();
-  }
-  if (!found->has_value()) {
-    return no_such_project();
-  }
-  return std::move(**found);
-}
-
-Result<domain::Project> Projects::get(const Principal& caller, const std::string& id) {
-  return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = caller.org_id},
-                      [&](db::Transaction& tx) { return find(tx, caller, id); });
-}
-
-Result<domain::Project> Projects::update(const Principal& caller, const std::string& id,
-                                         const ProjectPatch& patch, const VersionCheck& check) {
+Result<ProjectView> Projects::update(const Principal& caller, const std::string& id,
+                                     const ProjectPatch& patch, const VersionCheck& check) {
   return db_.transact(
       db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
-      [&](db::Transaction& tx) -> Result<domain::Project> {
-        auto found = find(tx, caller, id);
-        if (!found) {
-          return found;
-        }
+      [&](db::Transaction& tx) -> Result<ProjectView> {
         // Existence before permission and precondition: a guest learns only what it may read.
-        if (auto ok = require_writer(caller); !ok) {
-          return std::move(ok).error();
+        auto access = open_project(tx, store_, participants_, caller, id, ProjectAction::kUpdate);
+        if (!access) {
+          return std::move(access).error();
         }
-        domain::Project p = std::move(found).value();
+        if (patch.budget_minor) {
+          if (auto ok = auth::authorize(caller, ProjectAction::kBudgetWrite, access->role); !ok) {
+            return std::move(ok).error();
+          }
+        }
+        domain::Project p = std::move(access->project);
         if (check) {
           if (auto ok = check(p.version); !ok) {
             return std::move(ok).error();
           }
         }
-        if (p.archived_at) {
-          return Error::conflict("This project is archived: it can no longer be changed.");
+        if (auto ok = check_not_archived(p); !ok) {
+          return std::move(ok).error();
         }
         if (patch.status) {
           const auto to = domain::parse_status(*patch.status);
@@ -182,49 +186,62 @@ Result<domain::Project> Projects::update(const Principal& caller, const std::str
                        {},
                        {}};
         }
-        if (auto r = emit(tx, clock_, "projects.ProjectUpdated.v1", p); !r) {
+        if (auto r = emit_project(tx, clock_, "projects.ProjectUpdated.v1", p); !r) {
           return std::move(r).error();
         }
-        return p;
+        return view_of(caller, std::move(p), access->role);
       });
 }
 
-Result<std::vector<domain::Project>> Projects::list(const Principal& caller,
-                                                    const ProjectFilter& filter) {
+Result<std::vector<ProjectView>> Projects::list(const Principal& caller, ProjectFilter filter) {
+  filter.role_of = caller.kind == Principal::Kind::kUser ? caller.subject : "";
+  // Those who may read a project they take no part in (the organisation's staff) list them all;
+  // the others (guests) only theirs.
+  filter.only_participating =
+      auth::decide(caller, ProjectAction::kRead, std::nullopt) != auth::Decision::kAllow;
   return db_.transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = caller.org_id},
-                      [&](db::Transaction& tx) { return store_.list(tx, caller.org_id, filter); });
+                      [&](db::Transaction& tx) -> Result<std::vector<ProjectView>> {
+                        auto rows = store_.list(tx, caller.org_id, filter);
+                        if (!rows) {
+                          return std::move(rows).error();
+                        }
+                        std::vector<ProjectView> out;
+                        out.reserve(rows->size());
+                        for (auto& row : *rows) {
+                          out.push_back(view_of(caller, std::move(row.project), row.role));
+                        }
+                        return out;
+                      });
 }
 
-Result<domain::Project> Projects::archive(const Principal& caller, const std::string& id) {
-  return db_.transact(db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
-                      [&](db::Transaction& tx) -> Result<domain::Project> {
-                        auto found = find(tx, caller, id);
-                        if (!found) {
-                          return found;
-                        }
-                        if (auto ok = require_writer(caller); !ok) {
-                          return std::move(ok).error();
-                        }
-                        domain::Project p = std::move(found).value();
-                        if (p.archived_at) {
-                          return p;  // archived already: the caller's wish holds
-                        }
-                        const int64_t expected = p.version;
-                        p.version += 1;
-                        p.updated_at = clock_.now();
-                        p.archived_at = p.updated_at;
-                        auto written = store_.update(tx, p, expected);
-                        if (!written) {
-                          return std::move(written).error();
-                        }
-                        if (!*written) {
-                          return Error::conflict("This project changed meanwhile: try again.");
-                        }
-                        if (auto r = emit(tx, clock_, "projects.ProjectArchived.v1", p); !r) {
-                          return std::move(r).error();
-                        }
-                        return p;
-                      });
+Result<ProjectView> Projects::archive(const Principal& caller, const std::string& id) {
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = caller.org_id},
+      [&](db::Transaction& tx) -> Result<ProjectView> {
+        auto access = open_project(tx, store_, participants_, caller, id, ProjectAction::kArchive);
+        if (!access) {
+          return std::move(access).error();
+        }
+        domain::Project p = std::move(access->project);
+        if (p.archived_at) {
+          return view_of(caller, std::move(p), access->role);  // archived already: the wish holds
+        }
+        const int64_t expected = p.version;
+        p.version += 1;
+        p.updated_at = clock_.now();
+        p.archived_at = p.updated_at;
+        auto written = store_.update(tx, p, expected);
+        if (!written) {
+          return std::move(written).error();
+        }
+        if (!*written) {
+          return Error::conflict("This project changed meanwhile: try again.");
+        }
+        if (auto r = emit_project(tx, clock_, "projects.ProjectArchived.v1", p); !r) {
+          return std::move(r).error();
+        }
+        return view_of(caller, std::move(p), access->role);
+      });
 }
 
 }  // namespace atelier::projects::app

@@ -28,15 +28,6 @@ int digits(std::string_view text) {
   return v;
 }
 
-// Characters, not bytes: a French name full of accents gets the same 200 as an English one.
-size_t utf8_length(std::string_view text) {
-  size_t n = 0;
-  for (char c : text) {
-    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
-  }
-  return n;
-}
-
 std::string join(const std::vector<Status>& statuses) {
   std::string out;
   for (Status s : statuses) {
@@ -128,6 +119,15 @@ bool is_iso_date(std::string_view text) {
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   const int last = month == 2 && leap ? 29 : kDays[month - 1];
   return day <= last;
+}
+
+// Characters, not bytes: a French name full of accents gets the same 200 as an English one.
+size_t utf8_length(std::string_view text) {
+  size_t n = 0;
+  for (char c : text) {
+    n += (static_cast<unsigned char>(c) & 0xC0) != 0x80 ? 1 : 0;
+  }
+  return n;
 }
 
 bool is_currency_code(std::string_view text) {

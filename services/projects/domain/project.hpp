@@ -29,6 +29,8 @@ Result<void> check_transition(Status from, Status to);
 bool is_iso_date(std::string_view text);
 // Three upper-case letters, the shape of an ISO 4217 code.
 bool is_currency_code(std::string_view text);
+// Characters, not bytes, of UTF-8 text: the limits users are told about count characters.
+size_t utf8_length(std::string_view text);
 
 struct Project {
   static constexpr size_t kMaxName = 200;

@@ -30,7 +30,7 @@ class ProjectsTest : public db::testing::BackendTest {
       auto applied = db::migrate(*db_, component, *selected);
       ASSERT_TRUE(applied) << applied.error().message;
     }
-    projects_ = std::make_unique<Projects>(*db_, store_, clock_);
+    projects_ = std::make_unique<Projects>(*db_, store_, participant_store_, clock_);
   }
 
   static Principal in_org(const std::string& org_id, const std::string& role = "member") {
@@ -52,7 +52,7 @@ class ProjectsTest : public db::testing::BackendTest {
   domain::Project create(const Principal& who, const NewProject& cmd) {
     auto p = projects_->create(who, cmd);
     EXPECT_TRUE(p) << p.error().message;
-    return p ? *p : domain::Project{};
+    return p ? p->project : domain::Project{};
   }
 
   int64_t events_of_type(const std::string& type) {
@@ -61,6 +61,7 @@ class ProjectsTest : public db::testing::BackendTest {
 
   ManualClock clock_{TimePoint{std::chrono::seconds(1'795'000'000)}};
   adapters::SqlProjectStore store_;
+  adapters::SqlParticipantStore participant_store_;
   std::unique_ptr<Projects> projects_;
   Principal org_a_ = in_org("org-a");
   Principal org_b_ = in_org("org-b");
@@ -74,9 +75,9 @@ TEST_P(ProjectsTest, CreateStoresADraftAtVersionOneAndEmitsProjectCreated) {
   EXPECT_EQ(p.currency, "EUR");
   auto found = projects_->get(org_a_, p.id);
   ASSERT_TRUE(found) << found.error().message;
-  EXPECT_EQ(found->code, "RES-TILLEULS");
-  EXPECT_EQ(found->budget_minor, 2'450'000'00);
-  EXPECT_EQ(found->end_date, "2027-06-30");
+  EXPECT_EQ(found->project.code, "RES-TILLEULS");
+  EXPECT_EQ(found->project.budget_minor, 2'450'000'00);
+  EXPECT_EQ(found->project.end_date, "2027-06-30");
   EXPECT_EQ(events_of_type("projects.ProjectCreated.v1"), 1);
 }
 
@@ -100,21 +101,42 @@ TEST_P(ProjectsTest, InvalidProjectIsRejectedWithFieldErrors) {
   EXPECT_EQ(r.error().fields.size(), 2u);
 }
 
-TEST_P(ProjectsTest, GuestsCannotCreateOrChange) {
+TEST_P(ProjectsTest, GuestsCannotCreateAndSeeOnlyTheProjectsTheyTakePartIn) {
   const auto p = create(org_a_, tilleuls());
-  const Principal guest = in_org("org-a", "guest");
+  const Principal guest{Principal::Kind::kUser, "user-guest", "org-a", {"guest"}, "jti"};
   auto created = projects_->create(guest, tilleuls("OTHER"));
   ASSERT_FALSE(created);
   EXPECT_EQ(created.error().code, ErrorCode::kForbidden);
+  // Not a participant: the project does not exist for them, and their list is empty.
   ProjectPatch patch;
   patch.name = "Nouveau nom";
-  auto changed = projects_->update(guest, p.id, patch, nullptr);
+  for (const auto& r : {projects_->get(guest, p.id), projects_->update(guest, p.id, patch, nullptr),
+                        projects_->archive(guest, p.id)}) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kNotFound);
+  }
+  EXPECT_TRUE(projects_->list(guest, ProjectFilter{})->empty());
+}
+
+TEST_P(ProjectsTest, MembersReadEveryProjectButChangeOnlyThoseTheyManage) {
+  const auto p = create(org_a_, tilleuls());
+  const Principal colleague{Principal::Kind::kUser, "user-colleague", "org-a", {"member"}, "jti"};
+  auto got = projects_->get(colleague, p.id);
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_FALSE(got->budget_visible);  // the budget stays with the project's managers
+  EXPECT_EQ(projects_->list(colleague, ProjectFilter{})->size(), 1u);
+  ProjectPatch patch;
+  patch.name = "Nouveau nom";
+  auto changed = projects_->update(colleague, p.id, patch, nullptr);
   ASSERT_FALSE(changed);
   EXPECT_EQ(changed.error().code, ErrorCode::kForbidden);
-  auto archived = projects_->archive(guest, p.id);
+  auto archived = projects_->archive(colleague, p.id);
   ASSERT_FALSE(archived);
   EXPECT_EQ(archived.error().code, ErrorCode::kForbidden);
-  EXPECT_TRUE(projects_->get(guest, p.id));  // but they read
+  // The creator manages it and sees the budget; an admin does everything.
+  EXPECT_TRUE(projects_->get(org_a_, p.id)->budget_visible);
+  const Principal admin{Principal::Kind::kUser, "user-admin", "org-a", {"admin"}, "jti"};
+  EXPECT_TRUE(projects_->update(admin, p.id, patch, nullptr));
 }
 
 TEST_P(ProjectsTest, MergePatchSetsAndClearsFieldsAndBumpsTheVersion) {
@@ -131,16 +153,16 @@ TEST_P(ProjectsTest, MergePatchSetsAndClearsFieldsAndBumpsTheVersion) {
   });
   ASSERT_TRUE(updated) << updated.error().message;
   EXPECT_EQ(seen, 1);
-  EXPECT_EQ(updated->version, 2);
-  EXPECT_EQ(updated->name, "Les Tilleuls, tranche 1");
-  EXPECT_EQ(updated->client, "SCI Tilleuls");  // absent: kept
-  EXPECT_FALSE(updated->end_date);
-  EXPECT_FALSE(updated->budget_minor);
-  EXPECT_EQ(updated->status, Status::kPlanned);
+  EXPECT_EQ(updated->project.version, 2);
+  EXPECT_EQ(updated->project.name, "Les Tilleuls, tranche 1");
+  EXPECT_EQ(updated->project.client, "SCI Tilleuls");  // absent: kept
+  EXPECT_FALSE(updated->project.end_date);
+  EXPECT_FALSE(updated->project.budget_minor);
+  EXPECT_EQ(updated->project.status, Status::kPlanned);
   auto stored = projects_->get(org_a_, p.id);
   ASSERT_TRUE(stored);
-  EXPECT_EQ(stored->version, 2);
-  EXPECT_FALSE(stored->end_date);
+  EXPECT_EQ(stored->project.version, 2);
+  EXPECT_FALSE(stored->project.end_date);
   EXPECT_EQ(events_of_type("projects.ProjectUpdated.v1"), 1);
 }
 
@@ -153,7 +175,7 @@ TEST_P(ProjectsTest, VersionCheckFailureChangesNothing) {
   });
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kPreconditionFailed);
-  EXPECT_EQ(projects_->get(org_a_, p.id)->name, "Résidence Les Tilleuls");
+  EXPECT_EQ(projects_->get(org_a_, p.id)->project.name, "Résidence Les Tilleuls");
   EXPECT_EQ(events_of_type("projects.ProjectUpdated.v1"), 0);
 }
 
@@ -196,10 +218,10 @@ TEST_P(ProjectsTest, ListPagesByIdAndFilters) {
     if (rows->empty()) {
       break;
     }
-    for (const auto& p : *rows) {
-      seen.push_back(p.id);
+    for (const auto& v : *rows) {
+      seen.push_back(v.project.id);
     }
-    f.after_id = rows->back().id;
+    f.after_id = rows->back().project.id;
   }
   EXPECT_EQ(seen, ids);
 
@@ -211,14 +233,14 @@ TEST_P(ProjectsTest, ListPagesByIdAndFilters) {
   auto only = projects_->list(org_a_, planned);
   ASSERT_TRUE(only);
   ASSERT_EQ(only->size(), 1u);
-  EXPECT_EQ(only->front().id, ids[1]);
+  EXPECT_EQ(only->front().project.id, ids[1]);
 
   ProjectFilter search;
   search.q = "lot-3";
   auto found = projects_->list(org_a_, search);
   ASSERT_TRUE(found);
   ASSERT_EQ(found->size(), 1u);
-  EXPECT_EQ(found->front().id, ids[3]);
+  EXPECT_EQ(found->front().project.id, ids[3]);
   search.q = "TILLEULS";  // in every name, case-insensitively
   EXPECT_EQ(projects_->list(org_a_, search)->size(), 5u);
   search.q = "%";  // a wildcard in the user's text is a literal
@@ -229,11 +251,11 @@ TEST_P(ProjectsTest, ArchivedProjectsLeaveTheListAndBecomeReadOnly) {
   const auto p = create(org_a_, tilleuls());
   auto archived = projects_->archive(org_a_, p.id);
   ASSERT_TRUE(archived) << archived.error().message;
-  EXPECT_TRUE(archived->archived_at);
-  EXPECT_EQ(archived->version, 2);
+  EXPECT_TRUE(archived->project.archived_at);
+  EXPECT_EQ(archived->project.version, 2);
   auto again = projects_->archive(org_a_, p.id);
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->version, 2);
+  EXPECT_EQ(again->project.version, 2);
   EXPECT_TRUE(projects_->list(org_a_, ProjectFilter{})->empty());
   ProjectFilter f;
   f.archived = true;
@@ -260,7 +282,7 @@ TEST_P(ProjectsTest, AnotherOrganisationsProjectIsNotFound) {
   ASSERT_FALSE(archived);
   EXPECT_EQ(archived.error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(projects_->list(org_b_, ProjectFilter{})->empty());
-  EXPECT_EQ(projects_->get(org_a_, p.id)->name, "Résidence Les Tilleuls");
+  EXPECT_EQ(projects_->get(org_a_, p.id)->project.name, "Résidence Les Tilleuls");
 }
 
 TEST_P(ProjectsTest, OnPostgresAQueryThatForgetsTheOrgFilterStillSeesOnlyItsOrganisation) {
