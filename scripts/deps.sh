@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   # kernel libraries
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
-  libsqlite3-dev libpq-dev libssl-dev libsodium-dev
+  libsqlite3-dev libpq-dev libssl-dev libsodium-dev libexpat1-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk nginx-light curl
   python3
