@@ -267,6 +267,15 @@ void Platform::stop() {
   }
 }
 
+std::shared_ptr<void> Platform::service(std::string_view name) const {
+  for (const auto& s : impl_->services) {
+    if (s.module->name == name) {
+      return s.handle;
+    }
+  }
+  return nullptr;
+}
+
 void Platform::run_until_signal() {
   impl_->server->stop_on_signals();
   impl_->server->wait();

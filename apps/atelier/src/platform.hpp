@@ -27,6 +27,9 @@ class Platform {
   void stop();
   // Blocks until SIGINT/SIGTERM has stopped the server, then stops the rest.
   void run_until_signal();
+  // The running service called `name` (what its ServiceModule::install returned), or null. For
+  // tests that wait on a service's background work.
+  std::shared_ptr<void> service(std::string_view name) const;
 
   struct Impl;
 

@@ -2,9 +2,11 @@
 
 #include "identity/adapters/routes.hpp"
 #include "projects/adapters/routes.hpp"
+#include "tasks/adapters/routes.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();  // generated
 std::vector<atelier::db::MigrationFile> atelier_projects_migrations();  // generated
+std::vector<atelier::db::MigrationFile> atelier_tasks_migrations();     // generated
 
 namespace atelier::app {
 
@@ -30,6 +32,19 @@ const std::vector<ServiceModule>& known_services() {
                                                 .events_written = [&relay] { relay.notify(); }});
          service->add_routes(context.router);
          return std::shared_ptr<void>(std::move(service));
+       }},
+      {"tasks", atelier_tasks_migrations,
+       [](ServiceContext& context) -> Result<std::shared_ptr<void>> {
+         events::Relay& relay = context.relay;
+         tasks::TasksService::Options options;
+         options.events_written = [&relay] { relay.notify(); };
+         auto service = tasks::TasksService::create(context.db, std::move(options));
+         if (!service) {
+           return std::move(service).error();
+         }
+         (*service)->subscribe(context.bus);
+         (*service)->add_routes(context.router);
+         return std::shared_ptr<void>(std::move(service).value());
        }},
   };
   return services;
