@@ -3,7 +3,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo -DATELIER_TESTS=ON -DATELIER_BENCH=ON -DATELIER_WERROR=ON
 
-.PHONY: all deps configure build test run bench format format-check clean
+.PHONY: all deps configure build test run bench format format-check clean web
 
 all: build
 
@@ -25,11 +25,16 @@ format-check:
 # Every test, SQLite and PostgreSQL (a throwaway server started for the run).
 test: build format-check
 	@scripts/with-postgres ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 300
+	@scripts/web-test.sh $(BUILD)
 
 # The platform on the embedded default (SQLite under ./data), in the foreground.
 run: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target atelier
 	@scripts/run.sh $(BUILD)
+
+# The web portal alone: npm install, type-check, build into web/dist.
+web: deps
+	@cd web && npm ci --no-audit --no-fund && npm run build
 
 bench: build
 	@bench/run.sh $(BUILD)

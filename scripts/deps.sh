@@ -12,8 +12,15 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk nginx-light curl
   python3
+  chromium   # the browser of the web portal's end-to-end test (web/e2e), driven by playwright-core
   john-data  # /usr/share/john/password.lst: common passwords refused by libs/auth's policy
 )
+
+# Node.js builds the web portal. A node installed another way (nvm, NodeSource...) is kept: the
+# Debian packages are only added when there is no node at all.
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

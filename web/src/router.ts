@@ -1,0 +1,77 @@
+// The portal's pages. Signed-in pages sit inside the app shell; the guard restores a session
+// from the refresh token after a reload before deciding.
+import { createRouter, createWebHistory, type RouteLocationNormalized, type Router } from 'vue-router';
+import { i18n } from '@/i18n';
+import { useAuthStore } from '@/stores/auth';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Needs a signed-in user. */
+    auth?: boolean;
+    /** Only for signed-out visitors (a signed-in one goes to the projects). */
+    guestOnly?: boolean;
+    /** Locale key of the page's title. */
+    title?: string;
+  }
+}
+
+export function makeRouter(): Router {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes: [
+      { path: '/login', component: () => import('@/views/auth/LoginView.vue'), meta: { guestOnly: true, title: 'auth.login.title' } },
+      { path: '/signup', component: () => import('@/views/auth/SignupView.vue'), meta: { guestOnly: true, title: 'auth.signup.title' } },
+      {
+        path: '/forgot-password',
+        component: () => import('@/views/auth/ForgotPasswordView.vue'),
+        meta: { guestOnly: true, title: 'auth.forgot.title' },
+      },
+      { path: '/reset-password', component: () => import('@/views/auth/ResetPasswordView.vue'), meta: { title: 'auth.reset.title' } },
+      { path: '/verify-email', component: () => import('@/views/auth/VerifyEmailView.vue'), meta: { title: 'auth.verify.title' } },
+      {
+        path: '/accept-invitation',
+        component: () => import('@/views/auth/AcceptInvitationView.vue'),
+        meta: { auth: true, title: 'auth.invitation.title' },
+      },
+      {
+        path: '/',
+        component: () => import('@/views/AppLayout.vue'),
+        meta: { auth: true },
+        children: [
+          { path: '', redirect: '/projects' },
+          { path: 'projects', component: () => import('@/views/projects/ProjectsView.vue'), meta: { title: 'projects.title' } },
+          { path: 'projects/new', component: () => import('@/views/projects/ProjectNewView.vue'), meta: { title: 'projects.create.title' } },
+          {
+            path: 'projects/:id',
+            component: () => import('@/views/projects/ProjectView.vue'),
+            props: true,
+            meta: { title: 'projects.title' },
+          },
+          { path: 'members', component: () => import('@/views/MembersView.vue'), meta: { title: 'members.title' } },
+          { path: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'settings.title' } },
+        ],
+      },
+      { path: '/:pathMatch(.*)*', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'notFound.title' } },
+    ],
+  });
+
+  router.beforeEach(async (to: RouteLocationNormalized) => {
+    const auth = useAuthStore();
+    await auth.restore();
+    if (to.meta.auth && !auth.isAuthenticated) {
+      return { path: '/login', query: to.fullPath === '/' || to.fullPath === '/projects' ? {} : { redirect: to.fullPath } };
+    }
+    if (to.meta.guestOnly && auth.isAuthenticated) return '/projects';
+    return true;
+  });
+
+  router.afterEach((to, from) => {
+    const key = to.meta.title;
+    document.title = key ? `${i18n.global.t(key)} · Atelier` : 'Atelier';
+    // Tell assistive technologies the page changed: focus the new page's main region.
+    if (from.matched.length > 0 && to.path !== from.path) {
+      requestAnimationFrame(() => document.getElementById('main')?.focus({ preventScroll: true }));
+    }
+  });
+  return router;
+}
