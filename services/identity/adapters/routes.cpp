@@ -14,6 +14,7 @@
 #include "identity/adapters/sql_mfa_store.hpp"
 #include "identity/adapters/sql_oauth_store.hpp"
 #include "identity/adapters/sql_store.hpp"
+#include "identity/domain/accounts.hpp"
 #include "identity/app/api_keys.hpp"
 #include "identity/app/members.hpp"
 #include "identity/app/oauth_clients.hpp"
@@ -464,6 +465,43 @@ void IdentityService::add_routes(http::Router& router) {
                               {"memberships", std::move(memberships)}});
       },
       RouteOptions{.blocking = true, .name = "me", .anonymous = false});
+
+  router.add(
+      Method::kPost, "/api/v1/auth/switch-org",
+      [&accounts](Request& request) {
+        http::JsonFields f(request);
+        const std::string org_id = f.string("org_id", true, 64);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
+        }
+        auto tokens = accounts.switch_org(*request.principal, org_id, request.client_address());
+        if (!tokens) {
+          return problem_or(tokens, request);
+        }
+        return Response::json(200, adapters::token_response_json(*tokens));
+      },
+      RouteOptions{.blocking = true, .name = "auth.switch_org", .anonymous = false}
+          .with_secret_response());
+
+  router.add(
+      Method::kPost, "/api/v1/orgs",
+      [&accounts](Request& request) {
+        http::JsonFields f(request);
+        const std::string name = f.string("name", true, 200);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
+        }
+        auto created = accounts.create_org(*request.principal, name, request.client_address());
+        if (!created) {
+          return problem_or(created, request);
+        }
+        Response response = Response::json(
+            201, json::object{{"id", created->org_id},
+                              {"name", domain::normalize_name(name).value_or(name)}});
+        response.headers.set("Location", "/api/v1/orgs/" + created->org_id + "/members");
+        return response;
+      },
+      RouteOptions{.blocking = true, .name = "orgs.create", .anonymous = false});
 
   router.add(
       Method::kGet, "/api/v1/audit",

@@ -511,6 +511,100 @@ Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
   return outcome;
 }
 
+Result<TokenPair> Accounts::switch_org(const Principal& principal, const std::string& org_id,
+                                       const std::string& ip) {
+  if (principal.kind != Principal::Kind::kUser || !principal.client_id.empty()) {
+    return Error::forbidden(
+        "Only a person's own session can change organisation; API keys and OAuth clients act in "
+        "the organisation they were given.");
+  }
+  // The target organisation is not the token's: the membership is looked up across tenants, and
+  // a missing one reads as an unknown organisation.
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<TokenPair> {
+        auto user = store_.find_user(tx, principal.subject);
+        if (!user) {
+          return std::move(user).error();
+        }
+        if (!user->has_value()) {
+          return Error::not_found("This account no longer exists.");
+        }
+        auto memberships = store_.memberships_of(tx, principal.subject);
+        if (!memberships) {
+          return std::move(memberships).error();
+        }
+        for (const auto& m : *memberships) {
+          if (m.org_id != org_id) {
+            continue;
+          }
+          if (auto r = audit_event(tx, org_id, principal.subject, "session.org_switched",
+                                   principal.subject, ip, "from " + principal.org_id);
+              !r) {
+            return std::move(r).error();
+          }
+          return issue(tx, **user, m, Uuid::v7(clock_).str());
+        }
+        return Error::not_found("You are not a member of that organisation.");
+      });
+}
+
+Result<Registered> Accounts::create_org(const Principal& principal, const std::string& name,
+                                        const std::string& ip) {
+  if (principal.kind != Principal::Kind::kUser || !principal.client_id.empty()) {
+    return Error::forbidden("Only a person can create an organisation.");
+  }
+  const auto org_name = domain::normalize_name(name);
+  if (!org_name) {
+    return Error::invalid("The organisation could not be created: see the fields.",
+                          {{"name", "Enter the name of the organisation (1 to 200 characters)."}});
+  }
+  const TimePoint now = clock_.now();
+  const std::string org_id = Uuid::v7(clock_).str();
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = org_id, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<Registered> {
+        auto memberships = store_.memberships_of(tx, principal.subject);
+        if (!memberships) {
+          return std::move(memberships).error();
+        }
+        // Generous for a person, and a wall against a script creating tenants in a loop.
+        if (memberships->size() >= kMaxOrganisationsPerUser) {
+          return Error::conflict("This account already belongs to " +
+                                 std::to_string(kMaxOrganisationsPerUser) +
+                                 " organisations, the most one account may.");
+        }
+        for (auto step : {store_.insert_org(tx, org_id, *org_name, principal.subject, now),
+                          store_.insert_membership(tx, org_id, principal.subject,
+                                                   domain::OrgRole::kOwner, now)}) {
+          if (!step) {
+            return std::move(step).error();
+          }
+        }
+        const std::vector<events::CloudEvent> emitted = {
+            events::CloudEvent::make(std::string(kSource), "identity.OrgCreated.v1", org_id, org_id,
+                                     "{\"org_id\":" + json_quoted(org_id) +
+                                         ",\"name\":" + json_quoted(*org_name) +
+                                         ",\"owner_id\":" + json_quoted(principal.subject) + "}",
+                                     clock_),
+            events::CloudEvent::make(
+                std::string(kSource), "identity.MemberAdded.v1", principal.subject, org_id,
+                "{\"org_id\":" + json_quoted(org_id) +
+                    ",\"user_id\":" + json_quoted(principal.subject) + ",\"role\":\"owner\"}",
+                clock_),
+        };
+        for (const auto& e : emitted) {
+          if (auto r = events::append(tx, e); !r) {
+            return std::move(r).error();
+          }
+        }
+        if (auto r = audit_event(tx, org_id, principal.subject, "org.created", org_id, ip); !r) {
+          return std::move(r).error();
+        }
+        return Registered{principal.subject, org_id};
+      });
+}
+
 Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std::string& ip,
                                     const std::string& client_id) {
   const TimePoint now = clock_.now();
@@ -941,8 +1035,12 @@ Result<Principal> Accounts::verify_access_token(std::string_view token) const {
       return std::move(active).error();
     }
   }
-  Principal principal{client_token ? Principal::Kind::kClient : Principal::Kind::kUser, claims->sub,
-                      claims->org, claims->roles, claims->jti};
+  Principal principal{client_token ? Principal::Kind::kClient : Principal::Kind::kUser,
+                      claims->sub,
+                      claims->org,
+                      claims->roles,
+                      claims->jti,
+                      client_id};
   std::lock_guard lock(verified_mutex_);
   if (verified_.size() >= kVerifiedCacheSize) {
     std::erase_if(verified_, [&](const auto& entry) { return entry.second.valid_until <= now; });

@@ -111,6 +111,17 @@ class Accounts {
   // issued to a client is refused to anyone else, and left unspent.
   Result<TokenPair> refresh(const std::string& refresh_token, const std::string& ip,
                             const std::string& client_id = {});
+  // Tokens for the same person acting in another of their organisations (the portal's switcher),
+  // without asking for the password again: the session in hand already passed log-in and MFA.
+  // kNotFound when the user is not a member there; kForbidden for API keys and OAuth clients.
+  Result<TokenPair> switch_org(const Principal& principal, const std::string& org_id,
+                               const std::string& ip);
+  // A new organisation owned by the caller (events OrgCreated.v1 and MemberAdded.v1). kConflict
+  // beyond kMaxOrganisationsPerUser memberships.
+  Result<Registered> create_org(const Principal& principal, const std::string& name,
+                                const std::string& ip);
+  static constexpr std::size_t kMaxOrganisationsPerUser = 50;
+
   // Revokes the family of the refresh token (log out on this device). Unknown tokens are fine.
   Result<void> logout(const std::string& refresh_token, const std::string& ip);
   Result<Profile> profile(const Principal& principal);

@@ -102,6 +102,43 @@ TEST_F(IdentityHttpTest, RefreshRotatesAndAReplayIsRefused) {
             401);
 }
 
+TEST_F(IdentityHttpTest, APersonCreatesASecondOrganisationAndSwitchesBetweenThem) {
+  const std::string first = sign_up("lea@menuiserie.fr", "Menuiserie Léa");
+  const std::string access(log_in("lea@menuiserie.fr")["access_token"].as_string());
+
+  auto created = call(Method::kPost, "/api/v1/orgs", R"({"name":"  Léa Rénovation  "})", access);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string second(body_of(created)["id"].as_string());
+  EXPECT_EQ(body_of(created)["name"].as_string(), "Léa Rénovation");
+  EXPECT_EQ(call(Method::kPost, "/api/v1/orgs", R"({"name":""})", access).status, 422);
+
+  auto me = body_of(call(Method::kGet, "/api/v1/me", {}, access));
+  EXPECT_EQ(me["memberships"].as_array().size(), 2u);
+  EXPECT_EQ(me["org_id"].as_string(), first);  // the token in hand still acts in the first
+
+  auto switched = call(Method::kPost, "/api/v1/auth/switch-org",
+                       json::serialize(json::object{{"org_id", second}}), access);
+  ASSERT_EQ(switched.status, 200) << switched.body;
+  auto tokens = body_of(switched);
+  EXPECT_EQ(tokens["org_id"].as_string(), second);
+  EXPECT_FALSE(tokens["refresh_token"].as_string().empty());
+  const std::string in_second(tokens["access_token"].as_string());
+  auto me_there = body_of(call(Method::kGet, "/api/v1/me", {}, in_second));
+  EXPECT_EQ(me_there["org_id"].as_string(), second);
+  EXPECT_EQ(me_there["roles"].as_array()[0].as_string(), "owner");
+
+  // Someone else's organisation reads as unknown, whoever asks.
+  const std::string other = sign_up("max@toitures.fr", "Toitures Max");
+  auto refused = call(Method::kPost, "/api/v1/auth/switch-org",
+                      json::serialize(json::object{{"org_id", other}}), access);
+  EXPECT_EQ(refused.status, 404) << refused.body;
+  EXPECT_EQ(call(Method::kPost, "/api/v1/auth/switch-org", R"({})", access).status, 422);
+  EXPECT_EQ(call(Method::kPost, "/api/v1/auth/switch-org",
+                 json::serialize(json::object{{"org_id", second}}))
+                .status,
+            401);
+}
+
 TEST_F(IdentityHttpTest, BadBodiesAreClearProblems) {
   auto not_json = call(Method::kPost, "/api/v1/auth/login", "{email:");
   EXPECT_EQ(not_json.status, 400);

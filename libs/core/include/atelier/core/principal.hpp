@@ -17,6 +17,9 @@ struct Principal {
   std::string org_id;   // the organisation the credentials act in
   std::vector<std::string> roles;
   std::string credential_id;  // the token's jti or the API key's id, for audit and revocation
+  // The OAuth client a user's token was issued through (authorization code grant); empty for the
+  // portal's own sessions and for API keys. A client acts only within what the user granted it.
+  std::string client_id = {};
 
   bool has_role(std::string_view role) const {
     return std::find(roles.begin(), roles.end(), role) != roles.end();
