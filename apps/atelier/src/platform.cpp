@@ -64,6 +64,7 @@ struct Platform::Impl {
   std::unique_ptr<http::Server> server;
   http::Authenticator* authenticator = nullptr;
   NoAuthenticator no_authenticator;
+  std::vector<std::string> routes;  // "GET /api/v1/...", once started
   bool started = false;
 
   // Every (database, component, migrations) triple the selected services need.
@@ -210,6 +211,10 @@ Result<void> Platform::start() {
     log::info("idempotency.purged").field("keys", *purged);
   }
   p.http_metrics = std::make_unique<http::HttpMetrics>(*router);
+  p.routes.clear();
+  for (const auto& route : router->routes()) {
+    p.routes.push_back(std::string(http::method_name(route.method)) + " " + route.pattern);
+  }
   std::vector<http::Middleware> chain = {
       http::request_context(),
       http::access_log(p.config.access_log),
@@ -265,6 +270,10 @@ void Platform::stop() {
     log::info("atelier.stopped");
     p.started = false;
   }
+}
+
+const std::vector<std::string>& Platform::routes() const {
+  return impl_->routes;
 }
 
 std::shared_ptr<void> Platform::service(std::string_view name) const {

@@ -27,6 +27,8 @@ class Platform {
   void stop();
   // Blocks until SIGINT/SIGTERM has stopped the server, then stops the rest.
   void run_until_signal();
+  // Every route served, as "METHOD /pattern" ("GET /api/v1/projects/{id}"), once started.
+  const std::vector<std::string>& routes() const;
   // The running service called `name` (what its ServiceModule::install returned), or null. For
   // tests that wait on a service's background work.
   std::shared_ptr<void> service(std::string_view name) const;

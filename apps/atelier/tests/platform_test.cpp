@@ -11,6 +11,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <string>
+#include <vector>
 
 #include "atelier/http/client.hpp"
 #include "backend.hpp"
@@ -76,6 +79,72 @@ TEST_F(PlatformTest, ServesHealthVersionAndALandingPageOnSqlite) {
   EXPECT_EQ(landing.status, 200);
   EXPECT_NE(landing.body.find("Atelier is running"), std::string::npos);
   EXPECT_TRUE(std::filesystem::exists(dir_ / "data" / "platform.db"));
+}
+
+// "GET /api/v1/projects/{id}" and "GET /api/v1/projects/{project_id}" name the same operation.
+std::string without_parameter_names(std::string_view route) {
+  std::string out;
+  bool in_braces = false;
+  for (char c : route) {
+    if (c == '{') {
+      in_braces = true;
+      out += "{}";
+    } else if (c == '}') {
+      in_braces = false;
+    } else if (!in_braces) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The operations of contracts/openapi/*.yaml, read off their layout: paths two spaces in, their
+// methods four.
+std::set<std::string> documented_operations() {
+  std::set<std::string> operations;
+  for (const auto& entry : std::filesystem::directory_iterator(ATELIER_OPENAPI_DIR)) {
+    if (entry.path().extension() != ".yaml") {
+      continue;
+    }
+    std::ifstream in(entry.path());
+    std::string line;
+    std::string path;
+    while (std::getline(in, line)) {
+      if (line.rfind("  /", 0) == 0 && line.back() == ':') {
+        path = line.substr(2, line.size() - 3);
+        continue;
+      }
+      if (line.size() > 4 && line[0] != ' ') {
+        path.clear();  // a new top-level section: components, ...
+      }
+      for (const char* method : {"get", "put", "post", "patch", "delete", "head", "options"}) {
+        if (!path.empty() && line == std::string("    ") + method + ":") {
+          std::string upper(method);
+          for (char& c : upper) {
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+          }
+          operations.insert(upper + " " + without_parameter_names(path));
+        }
+      }
+    }
+  }
+  return operations;
+}
+
+TEST_F(PlatformTest, EveryRouteIsDocumentedInTheOpenApiContracts) {
+  start(test_config(dir_));
+  const std::set<std::string> documented = documented_operations();
+  ASSERT_GT(documented.size(), 20u);
+  std::vector<std::string> missing;
+  for (const std::string& route : platform_->routes()) {
+    if (route == "GET /" || route.find("{*") != std::string::npos) {
+      continue;  // the portal's files and its SPA fallback
+    }
+    if (!documented.contains(without_parameter_names(route))) {
+      missing.push_back(route);
+    }
+  }
+  EXPECT_TRUE(missing.empty()) << "not in contracts/openapi: " << ::testing::PrintToString(missing);
 }
 
 TEST_F(PlatformTest, UnknownRoutesAreProblemJson) {
