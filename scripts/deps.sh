@@ -14,6 +14,10 @@ packages=(
   python3
   chromium   # the browser of the web portal's end-to-end test (web/e2e), driven by playwright-core
   john-data  # /usr/share/john/password.lst: common passwords refused by libs/auth's policy
+  # libs/ocr: Tesseract 5 with its French and English models, Leptonica, poppler for PDFs
+  libtesseract-dev libleptonica-dev tesseract-ocr-fra tesseract-ocr-eng libpoppler-cpp-dev
+  libcairo2-dev  # libs/ocr tests: known text rendered into PNG and PDF
+  tesseract-ocr  # the `tesseract` command, reference of the OCR benchmark
 )
 
 # Node.js builds the web portal. A node installed another way (nvm, NodeSource...) is kept: the
