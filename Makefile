@@ -22,9 +22,10 @@ format:
 format-check:
 	@scripts/format.sh --check
 
-# Every test, SQLite and PostgreSQL (a throwaway server started for the run).
+# Every test, SQLite and PostgreSQL (a throwaway server started for the run). OMP_THREAD_LIMIT=1:
+# the OCR pool runs one Tesseract engine per core, and OpenMP threads inside each only contend.
 test: build format-check
-	@scripts/with-postgres ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 300
+	@OMP_THREAD_LIMIT=1 scripts/with-postgres ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 300
 	@scripts/web-test.sh $(BUILD)
 
 # The platform on the embedded default (SQLite under ./data), in the foreground.
