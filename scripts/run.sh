@@ -22,6 +22,79 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+# The demo project's plan, all through the API: two lots (projects service), ten tasks with links
+# of several kinds and lags, a milestone, and a baseline once the schedule is computed. Skipped
+# when the project already has tasks (./data keeps them from one run to the next).
+api() {
+  curl -s -X "$1" "$url$2" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    ${3:+-d "$3"}
+}
+id_of() { sed -n 's/.*"id":"\([^"]*\)".*/\1/p'; }
+demo_plan() {
+  local project lots go elec
+  project=$(api GET "/api/v1/projects?q=RES-TILLEULS" | id_of)
+  [ -n "$project" ] || return 0
+  # The tasks service learns the project from the projects service's events.
+  for _ in $(seq 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+      "$url/api/v1/projects/$project/tasks?limit=1")" = 200 ] && break
+    sleep 0.1
+  done
+  api GET "/api/v1/projects/$project/tasks?limit=1" | grep -q '"items":\[\]' || return 0
+  api POST "/api/v1/projects/$project/lots" \
+    '{"code":"GO","name":"Gros œuvre","trade":"gros œuvre"}' >/dev/null
+  api POST "/api/v1/projects/$project/lots" \
+    '{"code":"ELEC","name":"Électricité","trade":"électricité"}' >/dev/null
+  lots=$(api GET "/api/v1/projects/$project/lots")
+  go=$(grep -o '"id":"[^"]*"[^{}]*"code":"GO"' <<<"$lots" | id_of)
+  elec=$(grep -o '"id":"[^"]*"[^{}]*"code":"ELEC"' <<<"$lots" | id_of)
+  local -A task
+  local name days lot lot_json
+  while IFS='|' read -r name days lot; do
+    lot_json=null
+    case "$lot" in
+      GO) [ -n "$go" ] && lot_json="\"$go\"" ;;
+      ELEC) [ -n "$elec" ] && lot_json="\"$elec\"" ;;
+    esac
+    task[$name]=$(api POST "/api/v1/projects/$project/tasks" \
+      "{\"name\":\"$name\",\"duration_days\":$days,\"lot_id\":$lot_json}" | id_of)
+  done <<'TASKS'
+Installation de chantier|5|GO
+Terrassement|8|GO
+Fondations|12|GO
+Élévation des murs|25|GO
+Dalle haute|10|GO
+Charpente|8|
+Couverture|10|
+Électricité (gaines)|12|ELEC
+Plomberie|12|
+Réception|0|
+TASKS
+  local from to type lag
+  while IFS='|' read -r from to type lag; do
+    api POST "/api/v1/projects/$project/links" \
+      "{\"from\":\"${task[$from]}\",\"to\":\"${task[$to]}\",\"type\":\"$type\",\"lag_days\":$lag}" \
+      >/dev/null
+  done <<'LINKS'
+Installation de chantier|Terrassement|FS|0
+Terrassement|Fondations|FS|0
+Fondations|Élévation des murs|FS|5
+Élévation des murs|Dalle haute|SS|15
+Dalle haute|Charpente|FS|3
+Charpente|Couverture|SS|4
+Couverture|Électricité (gaines)|FS|0
+Électricité (gaines)|Plomberie|SS|2
+Électricité (gaines)|Réception|FS|0
+Plomberie|Réception|FF|0
+LINKS
+  # A baseline needs a computed schedule: the scheduler catches up within a moment.
+  for _ in $(seq 100); do
+    api GET "/api/v1/projects/$project/schedule" | grep -q '"stale":false' && break
+    sleep 0.1
+  done
+  api POST "/api/v1/projects/$project/baselines" '{"name":"Marché signé"}' >/dev/null
+}
+
 # The demo account: created on the first run, kept in ./data afterwards (409 then).
 demo_email="visite@atelier.example"
 demo_password="Chantier-Ouvert-2026"
@@ -39,6 +112,7 @@ if [ -n "$token" ]; then
     curl -s -o /dev/null -X POST "$url/api/v1/projects" -H "Authorization: Bearer $token" \
       -H 'Content-Type: application/json' -d "$project" || true
   done
+  demo_plan || true
 fi
 
 cat <<MSG

@@ -38,6 +38,7 @@ const std::vector<ServiceModule>& known_services() {
          events::Relay& relay = context.relay;
          tasks::TasksService::Options options;
          options.events_written = [&relay] { relay.notify(); };
+         options.quiet_period = context.config.schedule_quiet_period;
          auto service = tasks::TasksService::create(context.db, std::move(options));
          if (!service) {
            return std::move(service).error();

@@ -254,6 +254,33 @@ const std::vector<KeySpec>& key_specs() {
          c.oauth_code_ttl = std::chrono::seconds(seconds);
          return std::nullopt;
        }},
+      {"schedule_quiet_period_ms",
+       "how long the scheduler lets a burst of plan changes settle before computing (0 to 60000)",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         unsigned ms = 0;
+         if (auto err = parse_uint<unsigned>(v, 0, 60'000, ms)) {
+           return err;
+         }
+         c.schedule_quiet_period = std::chrono::milliseconds(ms);
+         return std::nullopt;
+       }},
+      {"documents_quota_bytes", "stored document bytes per organisation (suffix K, M or G)",
+       [](Config& c, std::string_view v) {
+         return parse_size(v, 1, 1ull << 50, c.documents_quota_bytes);
+       }},
+      {"documents_max_upload_bytes", "largest document upload (suffix K, M or G)",
+       [](Config& c, std::string_view v) {
+         return parse_size(v, 1, 1ull << 40, c.documents_max_upload_bytes);
+       }},
+      {"documents_retention_days", "days a deleted document can be restored before it is purged",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         unsigned days = 0;
+         if (auto err = parse_uint<unsigned>(v, 1, 3650, days)) {
+           return err;
+         }
+         c.documents_retention = std::chrono::hours(24) * days;
+         return std::nullopt;
+       }},
       {"log_level", "debug, info, warn or error",
        [](Config& c, std::string_view v) -> std::optional<std::string> {
          if (!log::parse_level(v, c.log_level)) {

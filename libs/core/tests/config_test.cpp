@@ -88,6 +88,24 @@ TEST(Config, TokenLifetimesOfTheIdentityService) {
   EXPECT_FALSE(Config::load(std::nullopt, {{"ATELIER_OAUTH_CODE_TTL_SECONDS", "3600"}}));
 }
 
+TEST(Config, ScheduleQuietPeriodOfTheTasksService) {
+  auto defaults = Config::load(std::nullopt, {});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->schedule_quiet_period, std::chrono::milliseconds(50));
+  auto set = Config::load(std::nullopt, {{"ATELIER_SCHEDULE_QUIET_PERIOD_MS", "250"}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->schedule_quiet_period, std::chrono::milliseconds(250));
+  auto now = Config::load(std::nullopt, {{"ATELIER_SCHEDULE_QUIET_PERIOD_MS", "0"}});
+  ASSERT_TRUE(now) << now.error().message;
+  EXPECT_EQ(now->schedule_quiet_period, std::chrono::milliseconds(0));
+  for (const char* bad : {"-1", "60001", "soon"}) {
+    auto config = Config::load(std::nullopt, {{"ATELIER_SCHEDULE_QUIET_PERIOD_MS", bad}});
+    ASSERT_FALSE(config) << bad;
+    EXPECT_NE(config.error().message.find("ATELIER_SCHEDULE_QUIET_PERIOD_MS"), std::string::npos)
+        << config.error().message;
+  }
+}
+
 TEST(Config, SchemaPrefixIsASafeIdentifierPart) {
   auto good = Config::load(std::nullopt, {{"ATELIER_POSTGRES_SCHEMA_PREFIX", "site_a_"}});
   ASSERT_TRUE(good);

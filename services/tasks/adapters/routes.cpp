@@ -8,6 +8,7 @@
 #include "atelier/http/json_body.hpp"
 #include "atelier/http/pagination.hpp"
 #include "tasks/adapters/sql_store.hpp"
+#include "tasks/app/plan_exchange.hpp"
 #include "tasks/app/planning.hpp"
 #include "tasks/app/projections.hpp"
 #include "tasks/app/scheduler.hpp"
@@ -390,6 +391,62 @@ app::VersionCheck if_match(const Request& request, bool required) {
   };
 }
 
+// MS Project XML: its own media type, and the generic ones clients send or ask for.
+constexpr std::string_view kMspdiType = "application/vnd.ms-project.mspdi+xml";
+constexpr std::string_view kXmlType = "application/xml";
+
+std::string_view trimmed(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// The media type of a Content-Type or of one Accept range, without its parameters.
+std::string_view media_type(std::string_view value) {
+  return trimmed(value.substr(0, value.find(';')));
+}
+
+bool is_xml_type(std::string_view type) {
+  return http::iequals(type, kMspdiType) || http::iequals(type, kXmlType) ||
+         http::iequals(type, "text/xml");
+}
+
+// What an export answers with: MSPDI's own type, or application/xml for a client that asks for
+// that (or text/xml); "" when Accept allows neither (406).
+std::string_view export_type(std::string_view accept) {
+  if (trimmed(accept).empty()) {
+    return kMspdiType;
+  }
+  bool xml = false;
+  bool any = false;
+  while (!accept.empty()) {
+    const size_t comma = accept.find(',');
+    const std::string_view range = media_type(accept.substr(0, comma));
+    accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
+    if (http::iequals(range, kMspdiType)) {
+      return kMspdiType;
+    }
+    xml = xml || http::iequals(range, kXmlType) || http::iequals(range, "text/xml");
+    any = any || range == "*/*" || http::iequals(range, "application/*");
+  }
+  return xml ? kXmlType : any ? kMspdiType : std::string_view();
+}
+
+Response import_response(const app::ImportReport& report) {
+  json::array warnings;
+  for (const auto& w : report.warnings) {
+    warnings.push_back(json::value(w));
+  }
+  return Response::json(201, json::object{{"tasks_created", report.tasks_created},
+                                          {"links_created", report.links_created},
+                                          {"calendar_replaced", report.calendar_replaced},
+                                          {"warnings", std::move(warnings)}});
+}
+
 }  // namespace
 
 struct TasksService::State {
@@ -401,6 +458,7 @@ struct TasksService::State {
   std::unique_ptr<auth::Authorizer> authorizer;
   std::unique_ptr<app::Planning> planning;
   std::unique_ptr<app::Scheduling> scheduling;
+  std::unique_ptr<app::PlanExchange> exchange;
   std::unique_ptr<app::Projections> projections;
   std::unique_ptr<events::Consumer> consumer;
   std::unique_ptr<app::Scheduler> scheduler;
@@ -443,6 +501,8 @@ Result<std::unique_ptr<TasksService>> TasksService::create(db::Database& db, Opt
   s.scheduling = std::make_unique<app::Scheduling>(
       db, *s.store, *s.planning, clock, [&s](const app::PlanRef& ref) { s.changed(ref); },
       [&s] { s.events_written(); });
+  s.exchange = std::make_unique<app::PlanExchange>(
+      db, *s.store, *s.planning, clock, [&s](const app::PlanRef& ref) { s.changed(ref); });
   s.projections = std::make_unique<app::Projections>(*s.store, clock);
   s.consumer = std::make_unique<events::Consumer>(
       db,
@@ -539,9 +599,9 @@ void TasksService::add_routes(http::Router& router) {
   State& s = *state_;
   app::Planning& planning = *s.planning;
   app::Scheduling& scheduling = *s.scheduling;
+  app::PlanExchange& exchange = *s.exchange;
   // Every route needs credentials; the organisation is always the caller's
-  // (request.principal->org_id), never one named by the body or the path. Room is left under
-  // /projects/{id}/plan for the import and export of plans.
+  // (request.principal->org_id), never one named by the body or the path.
 
   // Tasks.
   router.add(Method::kPost, "/api/v1/projects/{id}/tasks",
@@ -851,6 +911,55 @@ void TasksService::add_routes(http::Router& router) {
         return Response::json(200, app::baseline_json(*active, true, false));
       },
       route("baselines.activate"));
+
+  // The plan as an MS Project file (MSPDI), out and in.
+  router.add(
+      Method::kGet, "/api/v1/projects/{id}/plan/export",
+      [&exchange](Request& request) {
+        const std::string_view type = export_type(request.header("Accept"));
+        if (type.empty()) {
+          return Response::problem(406, "not-acceptable",
+                                   "The plan is exported as application/vnd.ms-project.mspdi+xml "
+                                   "or application/xml.",
+                                   request);
+        }
+        auto file = exchange.export_plan(*request.principal, param(request, "id"));
+        if (!file) {
+          return Response::problem(file.error(), request);
+        }
+        Response r = Response::text(200, std::move(file->xml), type);
+        r.headers.set("Content-Disposition", "attachment; filename=\"" + file->file_name + "\"");
+        return r;
+      },
+      route("plan.export"));
+
+  router.add(
+      Method::kPost, "/api/v1/projects/{id}/plan/import",
+      [&exchange](Request& request) {
+        if (!is_xml_type(media_type(request.header("Content-Type")))) {
+          return Response::problem(415, "unsupported-media-type",
+                                   "Send the MS Project XML file as application/xml or "
+                                   "application/vnd.ms-project.mspdi+xml.",
+                                   request);
+        }
+        app::ImportOptions options;
+        if (auto calendar = request.query_param("calendar"); calendar && !calendar->empty()) {
+          if (*calendar != "replace" && *calendar != "keep") {
+            return Response::problem(
+                Error::invalid("Some query parameters are invalid.",
+                               {{"calendar", "keep (the default) or replace."}}),
+                request);
+          }
+          options.replace_calendar = *calendar == "replace";
+        }
+        auto report =
+            exchange.import_plan(*request.principal, param(request, "id"), request.body, options);
+        if (!report) {
+          return Response::problem(report.error(), request);
+        }
+        return import_response(*report);
+      },
+      route("plan.import"));
 }
 
 }  // namespace atelier::tasks

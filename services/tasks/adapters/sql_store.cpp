@@ -18,16 +18,16 @@ using Tx = db::Transaction;
 // Plans.
 constexpr std::string_view kPlanColumns =
     "project_id, org_id, name, start_date, deadline, created_by, input_version, working_weekdays, "
-    "holiday_region, calendar_exceptions, calendar_version, active_baseline_id, updated_at";
+    "holiday_region, calendar_exceptions, calendar_version, active_baseline_id, updated_at, code";
 constexpr std::string_view kInsertPlan =
     "INSERT INTO plans (project_id, org_id, name, start_date, deadline, created_by, "
     "input_version, working_weekdays, holiday_region, calendar_exceptions, calendar_version, "
-    "active_baseline_id, updated_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+    "active_baseline_id, updated_at, code) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
 constexpr std::string_view kUpdatePlan =
     "UPDATE plans SET name = $3, start_date = $4, deadline = $5, input_version = $6, "
     "working_weekdays = $7, holiday_region = $8, calendar_exceptions = $9, calendar_version = $10, "
-    "active_baseline_id = $11, updated_at = $12 WHERE org_id = $1 AND project_id = $2";
+    "active_baseline_id = $11, updated_at = $12, code = $13 WHERE org_id = $1 AND project_id = $2";
 constexpr std::string_view kBumpInput =
     "UPDATE plans SET input_version = input_version + 1 WHERE org_id = $1 AND project_id = $2 "
     "RETURNING input_version";
@@ -210,6 +210,7 @@ Plan plan_of(const db::Row& row) {
   p.calendar_version = row.get_int(10);
   p.active_baseline_id = row.get_opt_text(11);
   p.updated_at = time_of(row, 12);
+  p.code = row.get_opt_text(13);
   return p;
 }
 
@@ -371,7 +372,7 @@ class SqlPlanStore final : public app::PlanStore {
                            weekdays_text(p.calendar.working_weekdays),
                            app::holiday_region_name(p.calendar.holiday_region),
                            exceptions_text(p.calendar.exceptions), p.calendar_version,
-                           p.active_baseline_id, format_rfc3339(p.updated_at)));
+                           p.active_baseline_id, format_rfc3339(p.updated_at), p.code));
   }
 
   Result<void> update_plan(Tx& tx, const Plan& p) override {
@@ -379,7 +380,7 @@ class SqlPlanStore final : public app::PlanStore {
         kUpdatePlan, p.org_id, p.project_id, p.name, app::format_date(p.start),
         opt_text(p.deadline), p.input_version, weekdays_text(p.calendar.working_weekdays),
         app::holiday_region_name(p.calendar.holiday_region), exceptions_text(p.calendar.exceptions),
-        p.calendar_version, p.active_baseline_id, format_rfc3339(p.updated_at)));
+        p.calendar_version, p.active_baseline_id, format_rfc3339(p.updated_at), p.code));
   }
 
   Result<std::optional<Plan>> find_plan(Tx& tx, const std::string& org_id,

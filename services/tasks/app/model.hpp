@@ -52,6 +52,7 @@ struct Plan {
   std::string org_id;
   std::string project_id;
   std::string name;
+  std::optional<std::string> code;  // "RES-TILLEULS": the project's code, when known
   Date start;
   std::optional<Date> deadline;
   std::optional<std::string> created_by;

@@ -90,6 +90,8 @@ Result<std::optional<PlanRef>> Projections::project_saved(db::Transaction& tx,
       return malformed(event, "end_date is not a date");
     }
   }
+  // Optional: a project's code names its exported files; older events may lack it.
+  const auto code = string_of(*data, "code");
   std::optional<std::string> created_by;
   if (!is_null_or_absent(*data, "created_by")) {
     created_by = string_of(*data, "created_by");
@@ -105,6 +107,7 @@ Result<std::optional<PlanRef>> Projections::project_saved(db::Transaction& tx,
     plan.org_id = event.org_id;
     plan.project_id = *id;
     plan.name = *name;
+    plan.code = code;
     plan.start = *start;
     plan.deadline = deadline;
     plan.created_by = created ? created_by : std::nullopt;
@@ -127,6 +130,9 @@ Result<std::optional<PlanRef>> Projections::project_saved(db::Transaction& tx,
   }
   Plan plan = std::move(**found);
   plan.name = *name;
+  if (code) {
+    plan.code = code;
+  }
   plan.start = *start;
   plan.deadline = deadline;
   plan.input_version += 1;

@@ -1,15 +1,20 @@
 // The tasks service as a client sees it: the whole platform on an ephemeral port, projects made
 // through the projects routes and learnt by the tasks service from their events. One scenario
-// walks the planning API; others check the access policy and that another organisation sees
-// nothing.
+// walks the planning API, others the MS Project import and export; others check the access
+// policy and that another organisation sees nothing.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
+#include <tuple>
 
 #include "atelier/events/cloud_event.hpp"
 #include "platform_http.hpp"
 #include "tasks/adapters/routes.hpp"
+#include "tasks/domain/mspdi.hpp"
 
 namespace atelier::tasks {
 namespace {
@@ -18,6 +23,32 @@ namespace json = boost::json;
 using http::Method;
 
 constexpr const char* kPassword = "Gros-Oeuvre-Beton-42";
+constexpr const char* kMspdiType = "application/vnd.ms-project.mspdi+xml";
+
+std::string fixture(const std::string& name) {
+  std::ifstream in(std::string(ATELIER_TASKS_TEST_DATA) + "/" + name, std::ios::binary);
+  EXPECT_TRUE(in) << name;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// A small MS Project file: a lot's summary task over two tasks, and a task after the whole lot.
+std::string small_plan() {
+  return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+         "<Project xmlns=\"http://schemas.microsoft.com/project\">\n"
+         "<StartDate>2026-03-02T08:00:00</StartDate>\n<Tasks>\n"
+         "<Task><UID>1</UID><Name>Gros œuvre</Name><OutlineLevel>1</OutlineLevel>"
+         "<Summary>1</Summary></Task>\n"
+         "<Task><UID>2</UID><Name>Fondations</Name><OutlineLevel>2</OutlineLevel>"
+         "<Duration>PT40H0M0S</Duration></Task>\n"
+         "<Task><UID>3</UID><Name>Murs</Name><OutlineLevel>2</OutlineLevel>"
+         "<Duration>PT80H0M0S</Duration></Task>\n"
+         "<Task><UID>4</UID><Name>Charpente</Name><OutlineLevel>1</OutlineLevel>"
+         "<Duration>PT24H0M0S</Duration><PredecessorLink><PredecessorUID>1</PredecessorUID>"
+         "<Type>1</Type></PredecessorLink></Task>\n"
+         "</Tasks>\n</Project>\n";
+}
 
 class TasksHttpTest : public ::atelier::app::testing::PlatformHttpTest,
                       public ::testing::WithParamInterface<db::Kind> {
@@ -92,12 +123,39 @@ class TasksHttpTest : public ::atelier::app::testing::PlatformHttpTest,
     return {owner.org_id, a.user_id, token_of(email, owner.org_id)};
   }
 
+  // An MS Project file sent as `content_type`, with an Idempotency-Key when one is given.
+  http::ClientResponse post_file(const std::string& path, const std::string& body,
+                                 const std::string& token,
+                                 const std::string& content_type = "application/xml",
+                                 const std::string& idempotency_key = {}) {
+    http::Headers headers;
+    headers.set("Content-Type", content_type);
+    headers.set("Authorization", "Bearer " + token);
+    if (!idempotency_key.empty()) {
+      headers.set("Idempotency-Key", idempotency_key);
+    }
+    auto r = client_.request(Method::kPost, platform_->url() + path, headers, body);
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : http::ClientResponse{};
+  }
+
+  http::ClientResponse get_as(const std::string& path, const std::string& token,
+                              const std::string& accept) {
+    http::Headers headers;
+    headers.set("Authorization", "Bearer " + token);
+    headers.set("Accept", accept);
+    auto r = client_.request(Method::kGet, platform_->url() + path, headers, "");
+    EXPECT_TRUE(r) << r.error().message;
+    return r ? *r : http::ClientResponse{};
+  }
+
   // A project made through the projects routes, once the tasks service has heard of it.
-  std::string project(const Account& owner, const std::string& code) {
+  std::string project(const Account& owner, const std::string& code,
+                      const std::string& start = "2026-03-02") {
     auto r = call(Method::kPost, "/api/v1/projects",
                   json::serialize(json::object{{"code", code},
                                                {"name", "Résidence Les Tilleuls"},
-                                               {"start_date", "2026-03-02"},
+                                               {"start_date", start},
                                                {"end_date", "2027-06-30"}}),
                   owner.token);
     EXPECT_EQ(r.status, 201) << r.body;
@@ -340,6 +398,189 @@ TEST_P(TasksHttpTest, PlanTasksLinksAndSchedule) {
       body_of(call(Method::kGet, base + "/links", {}, owner.token))["items"].as_array().size(), 1u);
 }
 
+// Tasks and links by name, as a planner compares two plans.
+struct PlanByName {
+  std::map<std::string, std::pair<int, bool>> tasks;  // duration, milestone
+  std::set<std::tuple<std::string, std::string, std::string, int>> links;
+};
+
+PlanByName by_name(const domain::MspdiProject& p) {
+  PlanByName out;
+  std::map<int, std::string> names;
+  for (const auto& t : p.tasks) {
+    names[t.uid] = t.name;
+    if (!t.summary) {
+      out.tasks[t.name] = {t.duration_days, t.milestone};
+    }
+  }
+  for (const auto& l : p.links) {
+    out.links.insert({names[l.predecessor_uid], names[l.successor_uid],
+                      std::string(domain::link_type_code(l.type)), l.lag_days});
+  }
+  return out;
+}
+
+TEST_P(TasksHttpTest, ImportsAnMsProjectPlanAndExportsItBack) {
+  const Account owner = sign_up("jeanne@chantiers-sud.fr", "Chantiers du Sud");
+  // The job of the fixture starts on Monday 28 April 2025 (see mspdi_test.cpp for its plan).
+  const std::string p = project(owner, "MAISON-DUPONT", "2025-04-28");
+  const std::string base = "/api/v1/projects/" + p;
+  const std::string xml = fixture("maison_dupont.xml");
+
+  auto imported = post_file(base + "/plan/import?calendar=replace", xml, owner.token);
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  auto report = body_of(imported);
+  EXPECT_EQ(report["tasks_created"].as_int64(), 9);  // 11 rows, 2 of them lot summaries
+  EXPECT_EQ(report["links_created"].as_int64(), 8);
+  EXPECT_TRUE(report["calendar_replaced"].as_bool());
+  std::string warnings;
+  for (const auto& w : report["warnings"].as_array()) {
+    warnings += std::string(w.as_string()) + "\n";
+  }
+  EXPECT_NE(warnings.find("lot \"Gros œuvre\""), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("summary tasks"), std::string::npos) << warnings;
+
+  // The file's calendar: the Saturday worked to catch up is kept; its holidays are the region's.
+  auto calendar = call(Method::kGet, base + "/calendar", {}, owner.token);
+  ASSERT_EQ(calendar.status, 200) << calendar.body;
+  const auto exceptions = body_of(calendar)["exceptions"].as_array();
+  ASSERT_EQ(exceptions.size(), 1u) << calendar.body;
+  EXPECT_EQ(text(exceptions[0].as_object(), "date"), "2025-05-10");
+  EXPECT_TRUE(exceptions[0].as_object().at("working").as_bool());
+
+  // The schedule, with the dates worked out by hand in mspdi_test.cpp.
+  ASSERT_TRUE(tasks().wait_idle());
+  auto schedule = call(Method::kGet, base + "/schedule", {}, owner.token);
+  ASSERT_EQ(schedule.status, 200) << schedule.body;
+  auto s = body_of(schedule);
+  EXPECT_FALSE(s["stale"].as_bool());
+  using Dates = std::pair<std::string, std::string>;
+  std::map<std::string, Dates> early;
+  for (const auto& row : s["tasks"].as_array()) {
+    const auto& o = row.as_object();
+    early[text(o, "name")] = {text(o, "early_start"), text(o, "early_finish")};
+  }
+  // Fondations skip 1 May: Fri 2 to Fri 9 (8 May off).
+  EXPECT_EQ(early["Fondations"], Dates("2025-05-02", "2025-05-09"));
+  // Two days' lead, and Saturday 10 May worked: Wed 7 to Fri 16.
+  EXPECT_EQ(early["Élévation des murs"], Dates("2025-05-07", "2025-05-16"));
+  // Held to Mon 26 May by its constraint; Ascension (29 May) stretches it to Fri 30.
+  EXPECT_EQ(early["Saignées et gaines"], Dates("2025-05-26", "2025-05-30"));
+  EXPECT_EQ(text(s, "project_finish"), "2025-06-05");
+  // Terrassement started on site: in progress, half done.
+  EXPECT_EQ(column(owner.token, p, 1), std::vector<std::string>{"Terrassement"});
+
+  // A task of a lot, so that the export carries a lot summary.
+  const std::string lot = "0190a1b2-c3d4-7e5f-8a6b-1c2d3e4f5a6b";
+  auto reserved = call(Method::kPost, base + "/tasks",
+                       json::serialize(json::object{
+                           {"name", "Réservations"}, {"duration_days", 2}, {"lot_id", lot}}),
+                       owner.token);
+  ASSERT_EQ(reserved.status, 201) << reserved.body;
+  ASSERT_TRUE(tasks().wait_idle());
+
+  auto exported = get_as(base + "/plan/export", owner.token, kMspdiType);
+  ASSERT_EQ(exported.status, 200) << exported.body;
+  EXPECT_EQ(exported.headers.get("Content-Type"), kMspdiType);
+  EXPECT_EQ(exported.headers.get("Content-Disposition"),
+            "attachment; filename=\"MAISON-DUPONT.xml\"");
+  auto read_back = domain::parse_mspdi(exported.body);
+  ASSERT_TRUE(read_back.ok()) << read_back.error().message;
+  const domain::MspdiProject& out = read_back->project;
+  auto original = domain::parse_mspdi(xml);
+  ASSERT_TRUE(original.ok());
+  PlanByName expected = by_name(original->project);
+  expected.tasks["Réservations"] = {2, false};
+  const PlanByName got = by_name(out);
+  EXPECT_EQ(got.tasks, expected.tasks);
+  EXPECT_EQ(got.links, expected.links);
+  for (const auto& t : out.tasks) {
+    if (t.name == "Fondations") {
+      EXPECT_EQ(t.start, domain::Date(std::chrono::year(2025) / 5 / 2));
+    }
+    if (t.name == "Réservations") {
+      EXPECT_EQ(t.lot, lot);
+    }
+    if (t.name == "Terrassement") {
+      EXPECT_EQ(t.percent_complete, 50);
+      EXPECT_EQ(t.actual_start, domain::Date(std::chrono::year(2025) / 4 / 28));
+    }
+  }
+  const auto has_exception = [&](const domain::MspdiException& e) {
+    return std::find(out.calendar.exceptions.begin(), out.calendar.exceptions.end(), e) !=
+           out.calendar.exceptions.end();
+  };
+  const domain::Date may_1 = std::chrono::year(2025) / 5 / 1;
+  const domain::Date may_10 = std::chrono::year(2025) / 5 / 10;
+  EXPECT_TRUE(has_exception({may_1, may_1, false, "Fête du travail"}));
+  EXPECT_TRUE(has_exception({may_10, may_10, true, "Rattrapage du 8 mai"}));
+
+  // Plain XML for a client that asks for it; nothing for one that wants JSON.
+  auto plain = get_as(base + "/plan/export", owner.token, "text/html, application/xml;q=0.9");
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.headers.get("Content-Type"), "application/xml");
+  EXPECT_EQ(get_as(base + "/plan/export", owner.token, "application/json").status, 406);
+
+  // The export imports into another project, as a planner moves a plan: lots by their id.
+  const std::string q = project(owner, "MAISON-DUPONT-BIS", "2025-04-28");
+  auto again =
+      post_file("/api/v1/projects/" + q + "/plan/import", exported.body, owner.token, kMspdiType);
+  ASSERT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(body_of(again)["tasks_created"].as_int64(), 10);
+  EXPECT_EQ(body_of(again)["links_created"].as_int64(), 8);
+  auto of_lot =
+      call(Method::kGet, "/api/v1/projects/" + q + "/tasks?lot_id=" + lot, {}, owner.token);
+  ASSERT_EQ(of_lot.status, 200) << of_lot.body;
+  const auto items = body_of(of_lot)["items"].as_array();
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(text(items[0].as_object(), "name"), "Réservations");
+}
+
+TEST_P(TasksHttpTest, ImportExpandsSummaryLinksAndRefusesWhatItCannotRead) {
+  const Account owner = sign_up("jeanne@chantiers-sud.fr", "Chantiers du Sud");
+  const std::string p = project(owner, "RES-TILLEULS");
+  const std::string import = "/api/v1/projects/" + p + "/plan/import";
+
+  // Broken XML: 422 naming the line, and nothing imported.
+  const std::string broken =
+      "<?xml version=\"1.0\"?>\n<Project xmlns=\"http://schemas.microsoft.com/project\">\n"
+      "<Tasks>\n<Task><UID>1</UID></Tsk>\n</Tasks>\n</Project>\n";
+  auto refused = post_file(import, broken, owner.token);
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(refused.headers.get("Content-Type"), "application/problem+json");
+  EXPECT_NE(text(body_of(refused), "detail").find("line 4"), std::string::npos) << refused.body;
+  EXPECT_EQ(post_file(import, "", owner.token).status, 422);
+  // Not XML by its type, too large, an unknown calendar option.
+  EXPECT_EQ(call(Method::kPost, import, small_plan(), owner.token).status, 415);
+  EXPECT_EQ(post_file(import, std::string((8u << 20) + 1, ' '), owner.token).status, 413);
+  EXPECT_EQ(post_file(import + "?calendar=sometimes", small_plan(), owner.token).status, 422);
+  auto none = call(Method::kGet, "/api/v1/projects/" + p + "/tasks", {}, owner.token);
+  EXPECT_TRUE(body_of(none)["items"].as_array().empty());
+
+  // The link from the lot's summary becomes a link from each of its tasks.
+  auto imported = post_file(import, small_plan(), owner.token, "application/xml", "import-1");
+  ASSERT_EQ(imported.status, 201) << imported.body;
+  auto report = body_of(imported);
+  EXPECT_EQ(report["tasks_created"].as_int64(), 3);
+  EXPECT_EQ(report["links_created"].as_int64(), 2);
+  EXPECT_FALSE(report["calendar_replaced"].as_bool());
+  bool expanded = false;
+  for (const auto& w : report["warnings"].as_array()) {
+    expanded = expanded || std::string_view(w.as_string()).find("expanded onto 2 links") !=
+                               std::string_view::npos;
+  }
+  EXPECT_TRUE(expanded) << imported.body;
+  auto links = call(Method::kGet, "/api/v1/projects/" + p + "/links", {}, owner.token);
+  EXPECT_EQ(body_of(links)["items"].as_array().size(), 2u);
+
+  // A retry with the same Idempotency-Key gets the first answer and adds nothing.
+  auto replay = post_file(import, small_plan(), owner.token, "application/xml", "import-1");
+  ASSERT_EQ(replay.status, 201) << replay.body;
+  EXPECT_EQ(replay.headers.get("Idempotent-Replayed"), "true");
+  auto all = call(Method::kGet, "/api/v1/projects/" + p + "/tasks", {}, owner.token);
+  EXPECT_EQ(body_of(all)["items"].as_array().size(), 3u);
+}
+
 TEST_P(TasksHttpTest, ProjectRolesDecideWhoPlans) {
   const Account owner = sign_up("jeanne@chantiers-sud.fr", "Chantiers du Sud");
   const std::string p = project(owner, "RES-TILLEULS");
@@ -371,9 +612,16 @@ TEST_P(TasksHttpTest, ProjectRolesDecideWhoPlans) {
   EXPECT_EQ(call(Method::kGet, base + "/tasks", {}, stranger.token).status, 404);
   EXPECT_EQ(call(Method::kGet, "/api/v1/tasks/" + a, {}, stranger.token).status, 404);
   EXPECT_EQ(call(Method::kGet, base + "/gantt", {}, stranger.token).status, 404);
-  // A manager manages the calendar.
+  // Anyone who reads the plan may export it; importing one is the managers'.
+  EXPECT_EQ(call(Method::kGet, base + "/plan/export", {}, viewer.token).status, 200);
+  EXPECT_EQ(call(Method::kGet, base + "/plan/export", {}, stranger.token).status, 404);
+  EXPECT_EQ(post_file(base + "/plan/import", small_plan(), viewer.token).status, 403);
+  EXPECT_EQ(post_file(base + "/plan/import", small_plan(), contributor.token).status, 403);
+  EXPECT_EQ(post_file(base + "/plan/import", small_plan(), stranger.token).status, 404);
+  // A manager manages the calendar and imports plans.
   give_role(contributor, p, "manager");
   EXPECT_EQ(call(Method::kPut, base + "/calendar", calendar, contributor.token).status, 200);
+  EXPECT_EQ(post_file(base + "/plan/import", small_plan(), contributor.token).status, 201);
 }
 
 TEST_P(TasksHttpTest, AnotherOrganisationSeesNothing) {
@@ -418,12 +666,17 @@ TEST_P(TasksHttpTest, AnotherOrganisationSeesNothing) {
       {Method::kPost, base + "/baselines", R"({"name":"X"})"},
       {Method::kGet, base + "/baselines", ""},
       {Method::kPost, base + "/baselines/" + bl + "/activate", ""},
+      {Method::kGet, base + "/plan/export", ""},
   };
   for (const auto& [method, path, body] : routes) {
     auto r = call(method, path, body, token, method == Method::kPatch ? "*" : "");
     EXPECT_EQ(r.status, 404) << http::method_name(method) << " " << path << " " << r.body;
     EXPECT_EQ(r.body.find("Fondations"), std::string::npos) << path;
   }
+
+  // An import sends XML: the type is right, the project is still not B's.
+  auto imported = post_file(base + "/plan/import", small_plan(), token);
+  EXPECT_EQ(imported.status, 404) << imported.body;
 
   // And A's plan is untouched.
   auto got = call(Method::kGet, "/api/v1/tasks/" + t1, {}, a_owner.token);

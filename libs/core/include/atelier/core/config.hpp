@@ -59,6 +59,16 @@ struct Config {
   // How long an OAuth authorization code may wait to be exchanged.
   std::chrono::seconds oauth_code_ttl{60};
 
+  // Planning (tasks service)
+  // How long the scheduler lets a burst of changes settle before computing the schedule once for
+  // all of them (an import, a drag on the Gantt chart). 0 computes at once.
+  std::chrono::milliseconds schedule_quiet_period{50};
+
+  // Documents service
+  uint64_t documents_quota_bytes = 10ull << 30;      // stored bytes per organisation
+  uint64_t documents_max_upload_bytes = 1ull << 30;  // one upload
+  std::chrono::hours documents_retention{24 * 30};   // deleted documents before the purge
+
   // Logging
   log::Level log_level = log::Level::kInfo;
   bool access_log = true;
