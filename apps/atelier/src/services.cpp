@@ -1,12 +1,14 @@
 #include "services.hpp"
 
+#include "documents/adapters/routes.hpp"
 #include "identity/adapters/routes.hpp"
 #include "projects/adapters/routes.hpp"
 #include "tasks/adapters/routes.hpp"
 
-std::vector<atelier::db::MigrationFile> atelier_identity_migrations();  // generated
-std::vector<atelier::db::MigrationFile> atelier_projects_migrations();  // generated
-std::vector<atelier::db::MigrationFile> atelier_tasks_migrations();     // generated
+std::vector<atelier::db::MigrationFile> atelier_documents_migrations();  // generated
+std::vector<atelier::db::MigrationFile> atelier_identity_migrations();   // generated
+std::vector<atelier::db::MigrationFile> atelier_projects_migrations();   // generated
+std::vector<atelier::db::MigrationFile> atelier_tasks_migrations();      // generated
 
 namespace atelier::app {
 
@@ -40,6 +42,23 @@ const std::vector<ServiceModule>& known_services() {
          options.events_written = [&relay] { relay.notify(); };
          options.quiet_period = context.config.schedule_quiet_period;
          auto service = tasks::TasksService::create(context.db, std::move(options));
+         if (!service) {
+           return std::move(service).error();
+         }
+         (*service)->subscribe(context.bus);
+         (*service)->add_routes(context.router);
+         return std::shared_ptr<void>(std::move(service).value());
+       }},
+      {"documents", atelier_documents_migrations,
+       [](ServiceContext& context) -> Result<std::shared_ptr<void>> {
+         events::Relay& relay = context.relay;
+         documents::DocumentsService::Options options;
+         options.data_dir = context.config.data_dir;
+         options.quota_bytes = context.config.documents_quota_bytes;
+         options.max_upload_bytes = context.config.documents_max_upload_bytes;
+         options.retention = context.config.documents_retention;
+         options.events_written = [&relay] { relay.notify(); };
+         auto service = documents::DocumentsService::create(context.db, std::move(options));
          if (!service) {
            return std::move(service).error();
          }

@@ -21,6 +21,8 @@ class PlatformHttpTest : public ::testing::Test {
   // A fixture that returns true runs the platform on the test PostgreSQL (schemas of its own,
   // dropped afterwards) instead of SQLite files.
   virtual bool on_postgres() const { return false; }
+  // Adjusts the configuration before the platform opens (small quotas, short periods).
+  virtual void configure(Config& /*config*/) const {}
 
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
@@ -31,6 +33,7 @@ class PlatformHttpTest : public ::testing::Test {
     config->data_dir = dir_ / "data";
     config->web_root = dir_ / "web";
     config->access_log = false;
+    configure(*config);
     if (on_postgres()) {
       const char* url = std::getenv("ATELIER_TEST_POSTGRES_URL");
       if (url == nullptr || *url == '\0') {

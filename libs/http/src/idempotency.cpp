@@ -132,7 +132,8 @@ Middleware idempotency_with(IdempotencyStore& store, std::vector<bool> secret_ro
     key += request.path;
     key += ' ';
     key += client_key;
-    const std::string fingerprint = sha256_hex({request.query, request.body});
+    const std::string fingerprint =
+        sha256_hex({request.query, request.body, request.upload ? request.upload->sha256 : ""});
 
     IdempotencyStore::Claim claim = store.claim(key, fingerprint);
     switch (claim.outcome) {

@@ -78,9 +78,15 @@ bool is_api_path(std::string_view path) {
 
 uint64_t bytes_out(const Response& response) {
   if (response.file) {
+    if (response.file->length) {
+      return *response.file->length;
+    }
+    if (response.file->open) {
+      return 0;  // an open file of unknown length: not worth a syscall for the log
+    }
     std::error_code ec;
-    const auto size = std::filesystem::file_size(*response.file, ec);
-    return ec ? 0 : static_cast<uint64_t>(size);
+    const auto size = std::filesystem::file_size(response.file->path, ec);
+    return ec ? 0 : static_cast<uint64_t>(size) - std::min<uint64_t>(size, response.file->offset);
   }
   return response.body.size();
 }

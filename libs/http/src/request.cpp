@@ -231,6 +231,7 @@ void Request::clear() {
   query.clear();
   headers.clear();
   body.clear();
+  upload.reset();
   route = {};
   route_id = -1;
   params.clear();

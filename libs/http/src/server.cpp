@@ -8,6 +8,7 @@
 #include "atelier/http/server.hpp"
 
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -34,8 +35,10 @@
 #include <charconv>
 #include <condition_variable>
 #include <csignal>
+#include <cstring>
 #include <ctime>
 #include <deque>
+#include <filesystem>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -249,10 +252,92 @@ auto run_on_pool(WorkerPool& pool, Work work) {
       asio::use_awaitable_t<Executor>(), std::move(work));
 }
 
-// Beast's request parser, writing straight into our Request.
+// The body of a route with RouteOptions::stream_body: a temporary file written as the bytes
+// arrive, hashed on the way. Removed when this object goes (after the response, or when the
+// connection drops mid-body), so an interrupted upload leaves nothing behind.
+class UploadFile {
+ public:
+  // nullptr when the file cannot be created (the reason is logged).
+  static std::unique_ptr<UploadFile> create(const std::filesystem::path& requested_dir) {
+    std::error_code ec;
+    const std::filesystem::path dir =
+        requested_dir.empty() ? std::filesystem::temp_directory_path(ec) : requested_dir;
+    std::filesystem::create_directories(dir, ec);
+    auto file = std::unique_ptr<UploadFile>(new UploadFile(dir / ("upload-" + Uuid::v7().str())));
+    file->fd_ = ::open(file->path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    file->hash_ = EVP_MD_CTX_new();
+    if (file->fd_ < 0 || file->hash_ == nullptr ||
+        EVP_DigestInit_ex(file->hash_, EVP_sha256(), nullptr) != 1) {
+      log::error("http.upload_file_failed")
+          .field("path", file->path_.string())
+          .field("error", std::strerror(errno));
+      return nullptr;
+    }
+    return file;
+  }
+  ~UploadFile() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+    }
+    EVP_MD_CTX_free(hash_);
+    ::unlink(path_.c_str());
+  }
+  UploadFile(const UploadFile&) = delete;
+  UploadFile& operator=(const UploadFile&) = delete;
+
+  // False when the disk refuses the bytes (full, I/O error).
+  bool write(const char* data, size_t size) {
+    EVP_DigestUpdate(hash_, data, size);
+    size_ += size;
+    while (size > 0) {
+      const ssize_t n = ::write(fd_, data, size);
+      if (n < 0 && errno == EINTR) {
+        continue;
+      }
+      if (n <= 0) {
+        return false;
+      }
+      data += n;
+      size -= static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  // Closes the file and describes it for the handler.
+  std::optional<UploadedBody> finish() {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    const bool closed = ::close(fd_) == 0;
+    fd_ = -1;
+    if (!closed || EVP_DigestFinal_ex(hash_, digest, &length) != 1) {
+      return std::nullopt;
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    UploadedBody body{path_, size_, {}};
+    for (unsigned int i = 0; i < length; ++i) {
+      body.sha256 += kHex[digest[i] >> 4];
+      body.sha256 += kHex[digest[i] & 0x0f];
+    }
+    return body;
+  }
+
+ private:
+  explicit UploadFile(std::filesystem::path path) : path_(std::move(path)) {}
+
+  std::filesystem::path path_;
+  int fd_ = -1;
+  EVP_MD_CTX* hash_ = nullptr;
+  uint64_t size_ = 0;
+};
+
+// Beast's request parser, writing straight into our Request (or into an UploadFile).
 class RequestParser final : public bhttp::basic_parser<true> {
  public:
   explicit RequestParser(Request& request) : request_(request) {}
+
+  // From now on the body goes to `sink` instead of Request::body.
+  void stream_to(UploadFile* sink) { sink_ = sink; }
+  bool sink_failed() const { return sink_failed_; }
 
   int version() const { return version_; }
   bool bad_target() const { return bad_target_; }
@@ -304,21 +389,32 @@ class RequestParser final : public bhttp::basic_parser<true> {
     }
   }
 
-  std::size_t on_body_impl(beast::string_view body, error_code&) override {
-    request_.body.append(body.data(), body.size());
-    return body.size();
+  std::size_t on_body_impl(beast::string_view body, error_code& ec) override {
+    return take_body(body, ec);
   }
 
   void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
 
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code&) override {
-    request_.body.append(body.data(), body.size());
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view body, error_code& ec) override {
+    return take_body(body, ec);
+  }
+
+  std::size_t take_body(beast::string_view body, error_code& ec) {
+    if (sink_ == nullptr) {
+      request_.body.append(body.data(), body.size());
+    } else if (!sink_->write(body.data(), body.size())) {
+      sink_failed_ = true;
+      ec = bhttp::error::body_limit;  // stops the parser; sink_failed() tells it apart
+      return 0;
+    }
     return body.size();
   }
 
   void on_finish_impl(error_code&) override {}
 
   Request& request_;
+  UploadFile* sink_ = nullptr;
+  bool sink_failed_ = false;
   int version_ = 11;
   int transfer_encodings_ = 0;
   bool chunked_ = false;
@@ -379,7 +475,14 @@ struct Server::Impl {
   Impl(ServerOptions server_options, Router server_router, std::vector<Middleware> chain)
       : options(std::move(server_options)),
         router(std::move(server_router)),
-        middleware(std::move(chain)) {}
+        middleware(std::move(chain)) {
+    header_body_limit = options.max_body_bytes;
+    for (const Route& route : router.routes()) {
+      if (route.options.stream_body) {
+        header_body_limit = std::max(header_body_limit, route.options.stream_body->limit);
+      }
+    }
+  }
   ~Impl();
 
   Result<void> start();
@@ -396,6 +499,10 @@ struct Server::Impl {
   void write_metrics(std::string& out) const;
 
   ServerOptions options;
+  // The body limit the parser checks a Content-Length against while reading the header, before
+  // the route is known: the largest of max_body_bytes and the streamed routes' limits. Each
+  // request then gets its route's own limit.
+  uint64_t header_body_limit = 0;
   Router router;
   std::vector<Middleware> middleware;
   WorkerPool workers;
@@ -464,10 +571,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   Awaitable<void> serve();
   Awaitable<Read> read_header(bool first);
   Awaitable<Read> read_body();
+  // Matches the route once the header is in, and applies its body limit and streaming. False
+  // with a rejection prepared when the body may not be read.
+  bool prepare_body();
   Awaitable<void> dispatch();
   Awaitable<bool> write_response(bool head_only, bool close);
   Awaitable<bool> write(std::string_view head, std::string_view body);
-  Awaitable<bool> send_file(int fd, uint64_t size);
+  Awaitable<bool> send_file(int fd, uint64_t start, uint64_t length);
   // Rejections are prepared synchronously and then sent by a coroutine without parameters:
   // GCC 12 miscompiles some coroutine calls with by-value string arguments.
   void prepare_rejection(int status, std::string_view slug, std::string_view detail);
@@ -488,6 +598,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string remote_;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
+  RouteMatch match_;
+  std::unique_ptr<UploadFile> upload_;
   Request request_;
   Response response_;
   std::string head_;
@@ -538,7 +650,9 @@ Awaitable<void> Connection::serve() {
     request_.remote_address = remote_;
     parser_.emplace(request_);
     parser_->header_limit(options.max_header_bytes);
-    parser_->body_limit(options.max_body_bytes);
+    parser_->body_limit(server_.header_body_limit);
+    upload_.reset();
+    match_ = RouteMatch{};
     // Header first, so that the limits are applied before any of the body is read.
     parser_->eager(false);
 
@@ -552,6 +666,9 @@ Awaitable<void> Connection::serve() {
     } else if (read == Read::kDone && parser_->bad_target()) {
       prepare_rejection(400, "bad-request",
                         "The request target is not a valid path (bad %-escape or NUL).");
+      read = Read::kError;
+    }
+    if (read == Read::kDone && !prepare_body()) {
       read = Read::kError;
     }
     if (read != Read::kDone) {
@@ -571,6 +688,15 @@ Awaitable<void> Connection::serve() {
     if (read == Read::kTimeout) {
       prepare_rejection(408, "request-timeout", "The request body did not arrive in time.");
     }
+    if (read == Read::kDone && upload_) {
+      auto body = upload_->finish();
+      if (!body) {
+        prepare_rejection(507, "insufficient-storage", "The upload could not be stored.");
+        read = Read::kError;
+      } else {
+        request_.upload = std::move(*body);
+      }
+    }
     if (read != Read::kDone) {
       co_await send_rejection();
       co_return;
@@ -578,6 +704,7 @@ Awaitable<void> Connection::serve() {
     set_deadline(kNever);  // handlers are ours; the worker pool bounds them, not a timer
 
     co_await dispatch();
+    upload_.reset();  // the handler has kept what it wanted of the upload: the file goes now
     const bool close = !parser_->keep_alive() || parser_->version() < 11 ||
                        server_.stopping.load(std::memory_order_relaxed);
     const bool written = co_await write_response(request_.method == Method::kHead, close);
@@ -664,6 +791,32 @@ Awaitable<Connection::Read> Connection::read_body() {
   }
 }
 
+bool Connection::prepare_body() {
+  match_ = server_.router.match(request_);
+  const ServerOptions& options = server_.options;
+  const Route* route = match_.route;
+  const bool streamed = route != nullptr && route->options.stream_body.has_value();
+  const uint64_t limit = streamed ? route->options.stream_body->limit : options.max_body_bytes;
+  const auto length = parser_->content_length();
+  if (length && *length > limit) {
+    prepare_rejection(413, "payload-too-large",
+                      "The request body exceeds " + std::to_string(limit) + " bytes.");
+    return false;
+  }
+  if (limit != server_.header_body_limit) {
+    parser_->body_limit(limit);
+  }
+  if (streamed) {
+    upload_ = UploadFile::create(route->options.stream_body->dir);
+    if (!upload_) {
+      prepare_rejection(507, "insufficient-storage", "The upload could not be stored.");
+      return false;
+    }
+    parser_->stream_to(upload_.get());
+  }
+  return true;
+}
+
 Response unmatched(const RouteMatch& match, Request& request) {
   if (match.status() == 405) {
     if (request.method == Method::kOptions) {
@@ -694,7 +847,7 @@ Response run_guarded(const std::vector<Middleware>& chain, const Handler& handle
 }
 
 Awaitable<void> Connection::dispatch() {
-  const RouteMatch match = server_.router.match(request_);
+  const RouteMatch match = match_;
   if (match.route == nullptr) {
     const Handler handler = [&match](Request& request) { return unmatched(match, request); };
     response_ = run_guarded(server_.middleware, handler, request_);
@@ -764,17 +917,30 @@ Awaitable<bool> Connection::write_response(bool head_only, bool close) {
     response_ =
         Response::problem(Error::internal("The handler produced an invalid status."), request_);
   }
-  std::optional<FileDescriptor> file;
+  // The file body: the one the handler opened, or one opened here by path (closed after).
+  std::optional<FileDescriptor> opened;
+  int file_fd = -1;
+  uint64_t file_offset = 0;
   uint64_t length = response_.body.size();
   if (response_.file) {
-    file.emplace(::open(response_.file->c_str(), O_RDONLY | O_CLOEXEC));
+    const FileBody& body = *response_.file;
+    if (body.open) {
+      file_fd = body.open->fd();
+    } else {
+      opened.emplace(::open(body.path.c_str(), O_RDONLY | O_CLOEXEC));
+      file_fd = opened->get();
+    }
     struct stat st {};
-    if (file->get() < 0 || ::fstat(file->get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-      file.reset();
+    const bool usable = file_fd >= 0 && ::fstat(file_fd, &st) == 0 && S_ISREG(st.st_mode);
+    const auto size = usable ? static_cast<uint64_t>(st.st_size) : 0;
+    const uint64_t wanted = body.length.value_or(size >= body.offset ? size - body.offset : 0);
+    if (!usable || body.offset > size || wanted > size - body.offset) {
+      file_fd = -1;
       response_ = Response::problem(Error::not_found("The file is gone."), request_);
       length = response_.body.size();
     } else {
-      length = static_cast<uint64_t>(st.st_size);
+      file_offset = body.offset;
+      length = wanted;
     }
   }
   const bool bodyless =
@@ -783,12 +949,12 @@ Awaitable<bool> Connection::write_response(bool head_only, bool close) {
   if (head_only || bodyless) {
     co_return co_await write(head_, {});
   }
-  if (file) {
+  if (file_fd >= 0) {
     const bool head_sent = co_await write(head_, {});
     if (!head_sent) {
       co_return false;
     }
-    co_return co_await send_file(file->get(), length);
+    co_return co_await send_file(file_fd, file_offset, length);
   }
   if (response_.body.size() <= kInlineBody) {
     head_ += response_.body;
@@ -822,11 +988,12 @@ Awaitable<bool> Connection::write(std::string_view head, std::string_view body) 
   co_return !write_ec && !timed_out_;
 }
 
-Awaitable<bool> Connection::send_file(int fd, uint64_t size) {
-  off_t offset = 0;
-  while (static_cast<uint64_t>(offset) < size) {
+Awaitable<bool> Connection::send_file(int fd, uint64_t start, uint64_t length) {
+  auto offset = static_cast<off_t>(start);
+  const uint64_t end = start + length;
+  while (static_cast<uint64_t>(offset) < end) {
     const size_t want = static_cast<size_t>(
-        std::min<uint64_t>(size - static_cast<uint64_t>(offset), uint64_t{1} << 20));
+        std::min<uint64_t>(end - static_cast<uint64_t>(offset), uint64_t{1} << 20));
     const ssize_t sent = ::sendfile(socket_.native_handle(), fd, &offset, want);
     if (sent > 0) {
       continue;
@@ -870,10 +1037,15 @@ void Connection::prepare_parse_error(const error_code& ec) {
     prepare_rejection(
         431, "request-header-too-large",
         "The request header exceeds " + std::to_string(options.max_header_bytes) + " bytes.");
+  } else if (parser_->sink_failed()) {
+    prepare_rejection(507, "insufficient-storage", "The upload could not be stored.");
   } else if (ec == bhttp::error::body_limit) {
-    prepare_rejection(
-        413, "payload-too-large",
-        "The request body exceeds " + std::to_string(options.max_body_bytes) + " bytes.");
+    const Route* route = match_.route;
+    const uint64_t limit = route != nullptr && route->options.stream_body
+                               ? route->options.stream_body->limit
+                               : options.max_body_bytes;
+    prepare_rejection(413, "payload-too-large",
+                      "The request body exceeds " + std::to_string(limit) + " bytes.");
   } else if (ec == bhttp::error::bad_version && names_other_http_version(buffer_)) {
     prepare_rejection(505, "http-version-not-supported", "Only HTTP/1.0 and HTTP/1.1 are served.");
   } else if (parser_->unsupported_transfer_encoding()) {
@@ -887,6 +1059,7 @@ void Connection::prepare_parse_error(const error_code& ec) {
 
 // Sends the prepared rejection with Connection: close, then closes.
 Awaitable<void> Connection::send_rejection() {
+  upload_.reset();  // a partial upload goes at once, not after the linger
   timed_out_ = false;
   const bool written = co_await write_response(false, true);
   if (written) {
@@ -915,6 +1088,7 @@ Awaitable<void> Connection::close_gracefully() {
 
 void Connection::finish() {
   closed_ = true;
+  upload_.reset();
   error_code ec;
   timer_.cancel();
   socket_.close(ec);

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "atelier/http/etag.hpp"
+#include "atelier/http/file_response.hpp"
 #include "atelier/http/server.hpp"
 
 namespace atelier::http {
@@ -153,20 +154,15 @@ Handler static_files(fs::path root, bool spa_fallback) {
     if (!file) {
       return not_found();
     }
-    Response response;
-    const std::string etag = file_etag(*file);
-    const std::string file_name = file->path.filename().string();
-    response.headers.set("Content-Type", content_type_for(file_name));
-    response.headers.set("ETag", etag);
+    FileRepresentation representation;
+    representation.etag = file_etag(*file);
+    representation.size = file->size;
+    representation.content_type = content_type_for(file->path.filename().string());
     const bool hashed_asset = !fallback && request.path.starts_with("/assets/");
-    response.headers.set("Cache-Control",
-                         hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
-    if (not_modified(request, etag)) {
-      response.status = 304;
-      return response;
-    }
-    response.file = std::move(file->path);
-    return response;
+    representation.cache_control =
+        hashed_asset ? "public, max-age=31536000, immutable" : "no-cache";
+    representation.file = std::move(file->path);
+    return serve_file(request, std::move(representation));
   };
 }
 

@@ -55,12 +55,12 @@ TEST_F(StaticFiles, ServesFilesWithContentTypes) {
   Response js = get("/assets/app.3f2a.js");
   EXPECT_EQ(js.status, 200);
   ASSERT_TRUE(js.file.has_value());
-  EXPECT_EQ(js.file->filename(), "app.3f2a.js");
+  EXPECT_EQ(js.file->path.filename(), "app.3f2a.js");
   EXPECT_EQ(js.headers.get("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_EQ(get("/assets/app.3f2a.css").headers.get("Content-Type"), "text/css; charset=utf-8");
   EXPECT_EQ(get("/favicon.ico").headers.get("Content-Type"), "image/x-icon");
   EXPECT_EQ(get("/").headers.get("Content-Type"), "text/html; charset=utf-8");
-  EXPECT_EQ(get("/docs/").file->parent_path().filename(), "docs");
+  EXPECT_EQ(get("/docs/").file->path.parent_path().filename(), "docs");
 }
 
 TEST_F(StaticFiles, HashedAssetsAreImmutableAndIndexIsRevalidated) {
@@ -95,7 +95,7 @@ TEST_F(StaticFiles, SpaFallbackServesIndexForClientRoutesOnly) {
   const Response route = get("/projects/42/tasks");
   EXPECT_EQ(route.status, 200);
   ASSERT_TRUE(route.file.has_value());
-  EXPECT_EQ(route.file->filename(), "index.html");
+  EXPECT_EQ(route.file->path.filename(), "index.html");
   EXPECT_EQ(route.headers.get("Cache-Control"), "no-cache");
   EXPECT_EQ(get("/missing.png").status, 404);
   EXPECT_EQ(get("/api/v1/unknown").status, 404);

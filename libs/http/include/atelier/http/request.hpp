@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,13 +83,23 @@ class PathParams {
   size_t size_ = 0;
 };
 
+// A request body the server streamed to a temporary file rather than into memory (routes with
+// RouteOptions::stream_body). The file is the server's: it is removed as soon as the handler
+// returns, so a handler that keeps the bytes copies or links them elsewhere.
+struct UploadedBody {
+  std::filesystem::path path;
+  uint64_t size = 0;
+  std::string sha256;  // of the whole body, 64 lowercase hex digits
+};
+
 struct Request {
   Method method = Method::kGet;
   std::string target;  // as received: path and query, still percent-encoded
   std::string path;    // percent-decoded; the server answers 400 for NUL or a bad %XX
   std::string query;   // raw, without '?'
   Headers headers;
-  std::string body;
+  std::string body;  // empty when the body was streamed to `upload`
+  std::optional<UploadedBody> upload;
 
   // Filled in by the server and middleware.
   std::string_view route;  // the matched pattern ("/api/v1/tasks/{id}"); empty when none matched

@@ -3,7 +3,9 @@
 #pragma once
 
 #include <boost/json/fwd.hpp>
+#include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,13 +15,44 @@
 
 namespace atelier::http {
 
+// A file descriptor open for reading, closed when the last FileBody holding it goes.
+class OpenFile {
+ public:
+  explicit OpenFile(int fd) : fd_(fd) {}
+  ~OpenFile();
+  OpenFile(const OpenFile&) = delete;
+  OpenFile& operator=(const OpenFile&) = delete;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// A response body the server sends straight from a file (sendfile, never read into memory): the
+// file at `path`, or one already open, from `offset` for `length` bytes (to its end when absent).
+struct FileBody {
+  FileBody() = default;
+  FileBody(std::filesystem::path file_path) : path(std::move(file_path)) {}  // NOLINT: implicit
+  // Takes ownership of `fd`.
+  static FileBody adopt_fd(int fd) {
+    FileBody body;
+    body.open = std::make_shared<const OpenFile>(fd);
+    return body;
+  }
+
+  std::filesystem::path path;            // opened by the server when `open` is null
+  std::shared_ptr<const OpenFile> open;  // shared: a Response stays copyable
+  uint64_t offset = 0;
+  std::optional<uint64_t> length;
+};
+
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
-  // When set, the server streams this file as the body (sendfile, never read into memory) and
-  // `body` is ignored. Set by static_files().
-  std::optional<std::filesystem::path> file;
+  // When set, the server sends this file as the body and `body` is ignored. Set by
+  // static_files() and serve_file() (file_response.hpp).
+  std::optional<FileBody> file;
 
   // `body` must already be JSON text. (The const char* overload keeps a literal from being
   // ambiguous between std::string and boost::json::value.)

@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,6 +31,15 @@ struct RouteOptions {
   // The success response carries a secret shown once (tokens, API keys, invitation links). The
   // Idempotency-Key store never keeps it: a repeat of the key gets 409 instead of a replay.
   bool secret_response = false;
+  // Uploads: the request body is written to a temporary file in `dir` (the system's temporary
+  // folder when empty) as it arrives, hashed with SHA-256 on the way, and handed to the handler as
+  // Request::upload; at most `limit` bytes (413 beyond), instead of the server's max_body_bytes.
+  // A body that does not arrive whole leaves nothing behind and never reaches the handler.
+  struct StreamBody {
+    uint64_t limit = 0;
+    std::filesystem::path dir;
+  };
+  std::optional<StreamBody> stream_body = std::nullopt;
 
   // Shorthand for {.blocking = false}, which GCC 12 flags under -Wmissing-field-initializers.
   static RouteOptions non_blocking(std::string route_name = {}) {
@@ -39,6 +50,10 @@ struct RouteOptions {
   }
   RouteOptions with_secret_response() && {
     secret_response = true;
+    return std::move(*this);
+  }
+  RouteOptions with_streamed_body(uint64_t limit, std::filesystem::path dir = {}) && {
+    stream_body = StreamBody{limit, std::move(dir)};
     return std::move(*this);
   }
   static RouteOptions public_route(std::string route_name = {}) {
