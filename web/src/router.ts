@@ -12,6 +12,8 @@ declare module 'vue-router' {
     guestOnly?: boolean;
     /** Locale key of the page's title. */
     title?: string;
+    /** Uses the whole width of the window (the board, the Gantt chart). */
+    wide?: boolean;
   }
 }
 
@@ -34,6 +36,13 @@ export function makeRouter(): Router {
         meta: { auth: true, title: 'auth.invitation.title' },
       },
       {
+        // The consent page of an OAuth authorization (ADR 0008): GET /oauth2/authorize sends the
+        // browser here with the request in the query.
+        path: '/authorize',
+        component: () => import('@/views/auth/AuthorizeView.vue'),
+        meta: { auth: true, title: 'oauth.title' },
+      },
+      {
         path: '/',
         component: () => import('@/views/AppLayout.vue'),
         meta: { auth: true },
@@ -46,6 +55,18 @@ export function makeRouter(): Router {
             component: () => import('@/views/projects/ProjectView.vue'),
             props: true,
             meta: { title: 'projects.title' },
+          },
+          {
+            path: 'projects/:id/board',
+            component: () => import('@/views/projects/BoardView.vue'),
+            props: true,
+            meta: { title: 'plan.board.title', wide: true },
+          },
+          {
+            path: 'projects/:id/gantt',
+            component: () => import('@/views/projects/GanttView.vue'),
+            props: true,
+            meta: { title: 'plan.gantt.title', wide: true },
           },
           { path: 'members', component: () => import('@/views/MembersView.vue'), meta: { title: 'members.title' } },
           { path: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { title: 'settings.title' } },

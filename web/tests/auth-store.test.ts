@@ -139,4 +139,58 @@ describe('auth store', () => {
     expect(store.refresh()).toBeNull();
     expect(auth.me).toBeNull();
   });
+
+  it('switches organisation: new tokens with the bearer of the old ones, the profile again', async () => {
+    const inO2 = { ...me, org_id: 'o2', memberships: [...me.memberships, { org_id: 'o2', org_name: 'Durand Rénovation', role: 'admin' }] };
+    const { store, calls } = setup({
+      'POST /api/v1/auth/login': () => json(200, tokens(1)),
+      'POST /api/v1/auth/switch-org': () => json(200, { ...tokens(2), org_id: 'o2' }),
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+      'GET /api/v1/me': (c) => json(200, c.headers.get('Authorization') === 'Bearer access-2' ? inO2 : me),
+    });
+    const auth = useAuthStore();
+    await auth.login('marie@example.fr', 'pw');
+    await auth.switchOrg('o2');
+    const sw = calls.find((c) => c.path === '/api/v1/auth/switch-org')!;
+    expect(sw.body).toEqual({ org_id: 'o2' });
+    expect(sw.headers.get('Authorization')).toBe('Bearer access-1');
+    expect(store.access).toBe('access-2');
+    expect(store.refresh()).toBe('refresh-2');
+    expect(auth.orgId).toBe('o2');
+    expect(auth.orgName).toBe('Durand Rénovation');
+    expect(auth.role).toBe('admin');
+    // The session of the first organisation is let go.
+    await Promise.resolve();
+    expect(calls.at(-1)!.body).toEqual({ refresh_token: 'refresh-1' });
+  });
+
+  it('creates an organisation, then switches to it', async () => {
+    const sent: unknown[] = [];
+    const { store } = setup({
+      'POST /api/v1/auth/login': () => json(200, tokens(1)),
+      'POST /api/v1/orgs': (c) => {
+        sent.push(c.body);
+        return json(201, { id: 'o3', name: 'Atelier Sud' });
+      },
+      'POST /api/v1/auth/switch-org': (c) => {
+        sent.push(c.body);
+        return json(200, { ...tokens(3), org_id: 'o3' });
+      },
+      'POST /api/v1/auth/logout': () => new Response(null, { status: 204 }),
+    });
+    const auth = useAuthStore();
+    await auth.login('marie@example.fr', 'pw');
+    await expect(auth.createOrg('Atelier Sud')).resolves.toEqual({ id: 'o3', name: 'Atelier Sud' });
+    expect(sent).toEqual([{ name: 'Atelier Sud' }, { org_id: 'o3' }]);
+    expect(store.access).toBe('access-3');
+  });
+
+  it('keeps the session when the server has no organisation switch yet (404)', async () => {
+    const { store } = setup({ 'POST /api/v1/auth/login': () => json(200, tokens(1)) });
+    const auth = useAuthStore();
+    await auth.login('marie@example.fr', 'pw');
+    await expect(auth.switchOrg('o2')).rejects.toMatchObject({ status: 404 });
+    expect(store.access).toBe('access-1');
+    expect(auth.orgId).toBe('o1');
+  });
 });

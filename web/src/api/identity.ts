@@ -1,6 +1,6 @@
 // Identity routes the portal uses (contracts/openapi/identity.yaml).
 import { api } from './instance';
-import type { Invitation, Me, Member, MfaChallenge, OrgRole, Page, Tokens } from './types';
+import type { AuthorizationRequest, Invitation, Me, Member, MfaChallenge, OAuthClient, OrgRole, Page, Tokens } from './types';
 
 export interface Registration {
   email: string;
@@ -50,6 +50,16 @@ export function resetPassword(token: string, newPassword: string) {
     { token, new_password: newPassword },
     { anonymous: true },
   );
+}
+
+/** Tokens of the same person acting in another of their organisations (answers like a log-in). */
+export function switchOrg(orgId: string) {
+  return api().post<Tokens>('/api/v1/auth/switch-org', { org_id: orgId });
+}
+
+/** Another organisation, owned by the caller. */
+export function createOrg(name: string) {
+  return api().post<{ id: string; name: string }>('/api/v1/orgs', { name });
 }
 
 export function getMe() {
@@ -107,4 +117,14 @@ export function acceptInvitation(token: string) {
 
 export function isMfaChallenge(r: Tokens | MfaChallenge): r is MfaChallenge {
   return 'mfa_required' in r && r.mfa_required === true;
+}
+
+/** An OAuth client of the organisation (owners and admins only: others get 403). */
+export function getOAuthClient(clientId: string) {
+  return api().get<OAuthClient>(`/api/v1/oauth-clients/${encodeURIComponent(clientId)}`);
+}
+
+/** The user's answer on the consent page; the server says where to send the browser. */
+export function decideAuthorization(request: AuthorizationRequest, approve: boolean) {
+  return api().post<{ redirect_to: string }>('/api/v1/oauth2/authorize', { ...request, approve });
 }

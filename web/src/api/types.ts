@@ -1,5 +1,6 @@
 // Shapes of the API's resources, as contracts/openapi describes them (identity.yaml,
-// projects.yaml, including the project's participants, lots and milestones).
+// projects.yaml, including the project's participants, lots and milestones, and tasks.yaml: the
+// plan's tasks, board, links, schedule and Gantt data).
 
 export interface Page<T> {
   items: T[];
@@ -145,4 +146,175 @@ export interface Participant {
   role: ParticipantRole;
   trade: string | null;
   version: number;
+}
+
+// Planning (tasks.yaml). Dates are ISO calendar days; finish dates are inclusive.
+
+export const TASK_STATUSES = ['todo', 'in_progress', 'blocked', 'done'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export type ConstraintKind = 'start_no_earlier_than' | 'must_finish_on' | 'finish_no_later_than';
+export interface Constraint {
+  kind: ConstraintKind;
+  date: string;
+}
+
+export interface ChecklistItem {
+  id: string;
+  text: string;
+  done: boolean;
+}
+
+export interface Task {
+  id: string;
+  org_id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  duration_days: number;
+  milestone: boolean;
+  lot_id: string | null;
+  assignees: string[];
+  constraint: Constraint | null;
+  status: TaskStatus;
+  rank: number;
+  progress_percent: number;
+  actual_start: string | null;
+  actual_finish: string | null;
+  checklist: ChecklistItem[];
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface NewTask {
+  name: string;
+  duration_days: number;
+  description?: string | null;
+  lot_id?: string | null;
+  assignees?: string[];
+  constraint?: Constraint | null;
+}
+
+export interface TaskPatch {
+  name?: string;
+  description?: string | null;
+  duration_days?: number;
+  lot_id?: string | null;
+  assignees?: string[];
+  constraint?: Constraint | null;
+  progress_percent?: number;
+  actual_start?: string | null;
+  actual_finish?: string | null;
+}
+
+export interface BoardColumn {
+  status: TaskStatus;
+  tasks: Task[];
+}
+
+export interface Board {
+  project_id: string;
+  columns: BoardColumn[];
+}
+
+/** Where a moved task goes: its column, and the task it lands before or after (not both). */
+export interface StatusMove {
+  status: TaskStatus;
+  before_id?: string;
+  after_id?: string;
+}
+
+export const LINK_TYPES = ['FS', 'SS', 'FF', 'SF'] as const;
+export type LinkType = (typeof LINK_TYPES)[number];
+
+export interface Link {
+  id: string;
+  project_id: string;
+  from: string;
+  to: string;
+  type: LinkType;
+  lag_days: number;
+  created_at: string;
+}
+
+export interface NewLink {
+  from: string;
+  to: string;
+  type: LinkType;
+  lag_days: number;
+}
+
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+export interface Schedule {
+  project_id: string;
+  version: number;
+  input_version: number;
+  stale: boolean;
+  computed_at: string | null;
+  project_finish: string | null;
+  critical_paths: string[][];
+  critical_paths_truncated: boolean;
+}
+
+export interface GanttTask {
+  id: string;
+  name: string;
+  lot_id: string | null;
+  /** Null until the schedule has been computed with the task in it. */
+  start: string | null;
+  finish: string | null;
+  duration_days: number;
+  progress_percent: number;
+  milestone: boolean;
+  critical: boolean;
+  total_float: number | null;
+  status: TaskStatus;
+  baseline_start: string | null;
+  baseline_finish: string | null;
+}
+
+export interface GanttLink {
+  id: string;
+  from: string;
+  to: string;
+  type: LinkType;
+  lag_days: number;
+}
+
+export interface GanttCalendar {
+  working_weekdays: Weekday[];
+  non_working_days: string[];
+  extra_working_days: string[];
+}
+
+export interface Gantt {
+  project: { id: string; name: string; start: string; finish: string | null; deadline: string | null };
+  calendar: GanttCalendar;
+  tasks: GanttTask[];
+  links: GanttLink[];
+  version: number;
+  input_version: number;
+  stale: boolean;
+}
+
+/** What the portal's consent page receives from GET /oauth2/authorize, and sends back. */
+export interface AuthorizationRequest {
+  response_type: string;
+  client_id: string;
+  redirect_uri: string;
+  code_challenge: string;
+  code_challenge_method?: string;
+  scope?: string;
+  state?: string;
+  nonce?: string;
+}
+
+export interface OAuthClient {
+  id: string;
+  client_id: string;
+  name: string;
+  type: 'confidential' | 'public';
+  redirect_uris: string[];
 }

@@ -93,6 +93,27 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
+  /**
+   * Acts in another organisation of the same person: new tokens (a new session for that
+   * organisation), then the profile again. The old refresh token is let go on the server.
+   */
+  async function switchOrg(orgId: string): Promise<void> {
+    const previous = api().tokens.refresh();
+    const tokens = await identity.switchOrg(orgId);
+    api().startSession(tokens);
+    await loadMe();
+    if (previous && previous !== tokens.refresh_token) {
+      void identity.logout(previous).catch(() => undefined);
+    }
+  }
+
+  /** Creates an organisation owned by this person, then switches to it. */
+  async function createOrg(name: string): Promise<{ id: string; name: string }> {
+    const created = await identity.createOrg(name);
+    await switchOrg(created.id);
+    return created;
+  }
+
   /** The API ended the session (refresh refused): forget the user without calling the server. */
   function sessionEnded(): void {
     me.value = null;
@@ -117,6 +138,8 @@ export const useAuthStore = defineStore('auth', () => {
     cancelMfa,
     signUp,
     logout,
+    switchOrg,
+    createOrg,
     sessionEnded,
   };
 });
