@@ -14,12 +14,12 @@
 #include "identity/adapters/sql_mfa_store.hpp"
 #include "identity/adapters/sql_oauth_store.hpp"
 #include "identity/adapters/sql_store.hpp"
-#include "identity/domain/accounts.hpp"
 #include "identity/app/api_keys.hpp"
 #include "identity/app/members.hpp"
 #include "identity/app/oauth_clients.hpp"
 #include "identity/app/oauth_provider.hpp"
 #include "identity/app/signing_keys.hpp"
+#include "identity/domain/accounts.hpp"
 
 namespace atelier::identity {
 
