@@ -10,6 +10,8 @@ if [ -f web/package.json ] && [ ! -f web/dist/index.html ]; then
   (cd web && npm ci --no-audit --no-fund && npm run build)
 fi
 
+# The OCR pool runs one Tesseract engine per core; OpenMP threads inside each would only contend.
+export OMP_THREAD_LIMIT="${OMP_THREAD_LIMIT:-1}"
 listen="${ATELIER_LISTEN:-127.0.0.1:8080}"
 url="http://$listen"
 "$build/apps/atelier/atelier" serve --listen "$listen" "$@" &

@@ -67,6 +67,9 @@ constexpr std::string_view kDeleteTask = "DELETE FROM tasks WHERE org_id = $1 AN
 constexpr std::string_view kColumn =
     "SELECT id FROM tasks WHERE org_id = $1 AND project_id = $2 AND status = $3 "
     "ORDER BY board_rank, id";
+constexpr std::string_view kNextRank =
+    "SELECT COALESCE(MAX(board_rank) + 1, 0) FROM tasks "
+    "WHERE org_id = $1 AND project_id = $2 AND status = $3";
 constexpr std::string_view kSetRank =
     "UPDATE tasks SET board_rank = $3 WHERE org_id = $1 AND id = $2";
 
@@ -514,6 +517,15 @@ class SqlPlanStore final : public app::PlanStore {
   Result<void> set_rank(Tx& tx, const std::string& org_id, const std::string& id,
                         int64_t rank) override {
     return done(tx.execute(kSetRank, org_id, id, rank));
+  }
+
+  Result<int64_t> next_rank(Tx& tx, const std::string& org_id, const std::string& project_id,
+                            app::TaskStatus status) override {
+    auto rows = tx.query(kNextRank, org_id, project_id, app::status_name(status));
+    if (!rows) {
+      return std::move(rows).error();
+    }
+    return rows->empty() ? int64_t{0} : (*rows)[0].get_int(0);
   }
 
   Result<void> insert_link(Tx& tx, const TaskLink& l) override {

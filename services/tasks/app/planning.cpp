@@ -213,11 +213,11 @@ Result<Task> Planning::create_task(const Principal& caller, const std::string& p
     return std::move(ok).error();
   }
   auto created = db_.transact(write_in(caller), [&](db::Transaction& tx) -> Result<Task> {
-    auto column = store_.column(tx, caller.org_id, project_id, TaskStatus::kTodo);
-    if (!column) {
-      return std::move(column).error();
+    auto rank = store_.next_rank(tx, caller.org_id, project_id, TaskStatus::kTodo);
+    if (!rank) {
+      return std::move(rank).error();
     }
-    t.rank = static_cast<int64_t>(column->size());
+    t.rank = *rank;
     if (auto r = store_.insert_task(tx, t); !r) {
       return std::move(r).error();
     }

@@ -79,6 +79,10 @@ class PlanStore {
                                                   TaskStatus status) = 0;
   virtual Result<void> set_rank(Tx& tx, const std::string& org_id, const std::string& id,
                                 int64_t rank) = 0;
+  // The rank after the last task of a column (0 for an empty one): where a new task goes, found
+  // on the column's index without reading the column.
+  virtual Result<int64_t> next_rank(Tx& tx, const std::string& org_id,
+                                    const std::string& project_id, TaskStatus status) = 0;
 
   // Links.
   virtual Result<void> insert_link(Tx& tx, const TaskLink& link) = 0;
