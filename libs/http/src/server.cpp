@@ -806,6 +806,15 @@ bool Connection::prepare_body() {
   if (limit != server_.header_body_limit) {
     parser_->body_limit(limit);
   }
+  if (streamed && !route->options.anonymous && request_.header("Authorization").empty()) {
+    // Refused before a byte of the body reaches the disk. The credentials themselves are checked
+    // later by the authentication middleware, once the body is in: a wrong token still costs the
+    // upload, but no anonymous caller can make the server write.
+    prepare_rejection(401, "unauthenticated",
+                      "This endpoint needs credentials: send 'Authorization: Bearer <access "
+                      "token>'.");
+    return false;
+  }
   if (streamed) {
     upload_ = UploadFile::create(route->options.stream_body->dir);
     if (!upload_) {

@@ -59,6 +59,11 @@ class Streaming : public ::testing::Test {
           return Response::json(200, "{\"size\":" + std::to_string(request.upload->size) +
                                          ",\"sha256\":\"" + request.upload->sha256 + "\"}");
         },
+        // Anonymous: these tests are about the body, not credentials (see the next route).
+        RouteOptions{.blocking = false, .name = "upload", .anonymous = true}.with_streamed_body(
+            200'000, dir_ / "uploads"));
+    router.add(
+        Method::kPost, "/private-upload", [](Request&) { return Response::no_content(); },
         RouteOptions{}.with_streamed_body(200'000, dir_ / "uploads"));
     router.add(Method::kGet, "/file", [this](Request& request) {
       FileRepresentation r;
@@ -100,6 +105,19 @@ TEST_F(Streaming, BodyIsStreamedToAFileWithItsDigest) {
   EXPECT_NE(response->body.find("\"sha256\":\""), std::string::npos);
   EXPECT_EQ(seen_body_, body);
   EXPECT_EQ(uploads_left(), 0u);  // removed once answered
+}
+
+TEST_F(Streaming, ANonAnonymousRouteRefusesABodyWithoutCredentialsBeforeWritingIt) {
+  TestServer server(routes());
+  RawConnection connection(server.port());
+  // Headers only: the refusal must come before the body is sent.
+  ASSERT_TRUE(
+      connection.send("POST /private-upload HTTP/1.1\r\nHost: x\r\n"
+                      "Content-Length: 150000\r\n\r\n"));
+  const auto response = connection.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 401);
+  EXPECT_EQ(uploads_left(), 0u);
 }
 
 TEST_F(Streaming, ChunkedBodyIsStreamedToo) {
