@@ -1,9 +1,12 @@
 // OCR jobs, pages and entities on SQLite and PostgreSQL.
+#include "atelier/db/rows.hpp"
 #include "documents/app/ocr.hpp"
 
 namespace atelier::documents::app {
 
 namespace {
+
+using db::done;
 
 constexpr std::string_view kJobColumns =
     "document_id, version, org_id, status, page_count, pages_done, error, attempts, created_at, "
@@ -46,13 +49,6 @@ constexpr std::string_view kEntities =
 constexpr std::string_view kSetDocumentStatus =
     "UPDATE documents SET ocr_status = $4, row_version = row_version + 1 "
     "WHERE org_id = $1 AND id = $2 AND current_version = $3";
-
-Result<void> done(Result<int64_t> r) {
-  if (!r) {
-    return std::move(r).error();
-  }
-  return {};
-}
 
 OcrJob job_of(const db::Row& row) {
   OcrJob j;

@@ -2,9 +2,13 @@
 
 #include <boost/json.hpp>
 
+#include "atelier/db/rows.hpp"
+
 namespace atelier::documents::adapters {
 
 namespace {
+
+using db::done;
 
 namespace json = boost::json;
 using app::Document;
@@ -150,13 +154,6 @@ std::string fts5_query(const std::string& q) {
   }
   flush();
   return out;
-}
-
-Result<void> done(Result<int64_t> r) {
-  if (!r) {
-    return std::move(r).error();
-  }
-  return {};
 }
 
 std::string tags_text(const std::vector<std::string>& tags) {

@@ -1,8 +1,12 @@
 #include "identity/adapters/sql_mfa_store.hpp"
 
+#include "atelier/db/rows.hpp"
+
 namespace atelier::identity::adapters {
 
 namespace {
+
+using db::done;
 
 constexpr std::string_view kTotp =
     "SELECT user_id, secret, confirmed_at, last_used_step FROM mfa_totp WHERE user_id = $1";
@@ -33,13 +37,6 @@ constexpr std::string_view kUseChallenge =
 
 std::optional<TimePoint> opt_time(const db::Row& row, size_t i) {
   return row.is_null(i) ? std::nullopt : parse_rfc3339(row.get_text(i));
-}
-
-Result<void> done(Result<int64_t> r) {
-  if (!r) {
-    return std::move(r).error();
-  }
-  return {};
 }
 
 Result<bool> changed_one(Result<int64_t> r) {

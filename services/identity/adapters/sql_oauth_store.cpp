@@ -2,9 +2,14 @@
 
 #include <stdexcept>
 
+#include "atelier/db/rows.hpp"
+
 namespace atelier::identity::adapters {
 
 namespace {
+
+using db::all_of;
+using db::first_of;
 
 constexpr std::string_view kClientColumns =
     "SELECT id, org_id, name, type, redirect_uris, grant_types, roles, created_by, created_at, "
@@ -123,30 +128,6 @@ app::AuthorizationCode code_of(const db::Row& r) {
                                 time_of(r, 10),
                                 opt_time_of(r, 11),
                                 r.get_opt_text(12).value_or("")};
-}
-
-template <class T>
-Result<std::vector<T>> all_of(Result<db::Rows> rows, T (*of)(const db::Row&)) {
-  if (!rows) {
-    return std::move(rows).error();
-  }
-  std::vector<T> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) {
-    out.push_back(of(r));
-  }
-  return out;
-}
-
-template <class T>
-Result<std::optional<T>> first_of(Result<db::Rows> rows, T (*of)(const db::Row&)) {
-  if (!rows) {
-    return std::move(rows).error();
-  }
-  if (rows->empty()) {
-    return std::optional<T>();
-  }
-  return std::optional<T>(of((*rows)[0]));
 }
 
 Result<bool> changed_one(Result<int64_t> changed) {

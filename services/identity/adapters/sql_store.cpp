@@ -1,8 +1,13 @@
 #include "identity/adapters/sql_store.hpp"
 
+#include "atelier/db/rows.hpp"
+
 namespace atelier::identity::adapters {
 
 namespace {
+
+using db::all_of;
+using db::first_of;
 
 constexpr std::string_view kInsertUser =
     "INSERT INTO users (id, email, name, password_hash, locale, created_at, updated_at) "
@@ -397,31 +402,6 @@ app::ApiKey api_key_of(const db::Row& r) {
   return app::ApiKey{r.get_text(0), r.get_text(1),     r.get_text(2),
                      role_of(r, 3), r.get_text(4),     r.get_text(5),
                      time_of(r, 6), opt_time_of(r, 7), opt_time_of(r, 8)};
-}
-
-// The rows of `rows` mapped by `of`, or its error.
-template <class T>
-Result<std::vector<T>> all_of(Result<db::Rows> rows, T (*of)(const db::Row&)) {
-  if (!rows) {
-    return std::move(rows).error();
-  }
-  std::vector<T> out;
-  out.reserve(rows->size());
-  for (const auto& r : *rows) {
-    out.push_back(of(r));
-  }
-  return out;
-}
-
-template <class T>
-Result<std::optional<T>> first_of(Result<db::Rows> rows, T (*of)(const db::Row&)) {
-  if (!rows) {
-    return std::move(rows).error();
-  }
-  if (rows->empty()) {
-    return std::optional<T>();
-  }
-  return std::optional<T>(of((*rows)[0]));
 }
 
 Result<bool> changed_one(Result<int64_t> changed) {

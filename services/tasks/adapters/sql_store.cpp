@@ -3,9 +3,15 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "atelier/db/rows.hpp"
+
 namespace atelier::tasks::adapters {
 
 namespace {
+
+using db::all_of;
+using db::done;
+using db::first_of;
 
 namespace json = boost::json;
 using app::Baseline;
@@ -319,37 +325,6 @@ Baseline baseline_of(const db::Row& row) {
   return b;
 }
 
-template <class T, class Of>
-Result<std::vector<T>> all_of(Result<db::Rows> rows, Of of) {
-  if (!rows) {
-    return std::move(rows).error();
-  }
-  std::vector<T> out;
-  out.reserve(rows->size());
-  for (const auto& row : *rows) {
-    out.push_back(of(row));
-  }
-  return out;
-}
-
-template <class T, class Of>
-Result<std::optional<T>> one_of(Result<db::Rows> rows, Of of) {
-  if (!rows) {
-    return std::move(rows).error();
-  }
-  if (rows->empty()) {
-    return std::optional<T>();
-  }
-  return std::optional<T>(of((*rows)[0]));
-}
-
-Result<void> done(Result<int64_t> r) {
-  if (!r) {
-    return std::move(r).error();
-  }
-  return {};
-}
-
 std::string select_from(std::string_view columns, std::string_view rest) {
   return "SELECT " + std::string(columns) + " " + std::string(rest);
 }
@@ -390,7 +365,7 @@ class SqlPlanStore final : public app::PlanStore {
                                         const std::string& project_id) override {
     static const std::string sql =
         select_from(kPlanColumns, "FROM plans WHERE org_id = $1 AND project_id = $2");
-    return one_of<Plan>(tx.query(sql, org_id, project_id), plan_of);
+    return first_of(tx.query(sql, org_id, project_id), plan_of);
   }
 
   Result<int64_t> bump_input_version(Tx& tx, const std::string& org_id,
@@ -406,7 +381,7 @@ class SqlPlanStore final : public app::PlanStore {
   }
 
   Result<std::vector<app::PlanRef>> plans_behind(Tx& tx) override {
-    return all_of<app::PlanRef>(tx.query(kPlansBehind), [](const db::Row& row) {
+    return all_of(tx.query(kPlansBehind), [](const db::Row& row) {
       return app::PlanRef{row.get_text(0), row.get_text(1)};
     });
   }
@@ -458,7 +433,7 @@ class SqlPlanStore final : public app::PlanStore {
                                         const std::string& id) override {
     static const std::string sql =
         select_from(kTaskColumns, "FROM tasks WHERE org_id = $1 AND id = $2");
-    return one_of<Task>(tx.query(sql, org_id, id), task_of);
+    return first_of(tx.query(sql, org_id, id), task_of);
   }
 
   Result<bool> update_task(Tx& tx, const Task& t, int64_t expected_version) override {
@@ -495,23 +470,23 @@ class SqlPlanStore final : public app::PlanStore {
                     "ORDER BY id LIMIT $7");
     const std::string status = f.status ? std::string(app::status_name(*f.status)) : "";
     const std::string assignee = f.assignee ? element_pattern(*f.assignee) : "";
-    return all_of<Task>(tx.query(sql, org_id, project_id, f.after_id, status, f.lot_id.value_or(""),
-                                 assignee, f.limit),
-                        task_of);
+    return all_of(tx.query(sql, org_id, project_id, f.after_id, status, f.lot_id.value_or(""),
+                           assignee, f.limit),
+                  task_of);
   }
 
   Result<std::vector<Task>> project_tasks(Tx& tx, const std::string& org_id,
                                           const std::string& project_id) override {
     static const std::string sql =
         select_from(kTaskColumns, "FROM tasks WHERE org_id = $1 AND project_id = $2 ORDER BY id");
-    return all_of<Task>(tx.query(sql, org_id, project_id), task_of);
+    return all_of(tx.query(sql, org_id, project_id), task_of);
   }
 
   Result<std::vector<std::string>> column(Tx& tx, const std::string& org_id,
                                           const std::string& project_id,
                                           app::TaskStatus status) override {
-    return all_of<std::string>(tx.query(kColumn, org_id, project_id, app::status_name(status)),
-                               [](const db::Row& row) { return row.get_text(0); });
+    return all_of(tx.query(kColumn, org_id, project_id, app::status_name(status)),
+                  [](const db::Row& row) { return row.get_text(0); });
   }
 
   Result<void> set_rank(Tx& tx, const std::string& org_id, const std::string& id,
@@ -538,7 +513,7 @@ class SqlPlanStore final : public app::PlanStore {
                                             const std::string& id) override {
     static const std::string sql =
         select_from(kLinkColumns, "FROM links WHERE org_id = $1 AND id = $2");
-    return one_of<TaskLink>(tx.query(sql, org_id, id), link_of);
+    return first_of(tx.query(sql, org_id, id), link_of);
   }
 
   Result<void> delete_link(Tx& tx, const std::string& org_id, const std::string& id) override {
@@ -554,16 +529,15 @@ class SqlPlanStore final : public app::PlanStore {
                                               const std::string& project_id) override {
     static const std::string sql =
         select_from(kLinkColumns, "FROM links WHERE org_id = $1 AND project_id = $2 ORDER BY id");
-    return all_of<TaskLink>(tx.query(sql, org_id, project_id), link_of);
+    return all_of(tx.query(sql, org_id, project_id), link_of);
   }
 
   Result<std::optional<StoredSchedule>> find_schedule(Tx& tx, const std::string& org_id,
                                                       const std::string& project_id) override {
-    return one_of<StoredSchedule>(
-        tx.query(kFindSchedule, org_id, project_id), [](const db::Row& row) {
-          return StoredSchedule{row.get_text(1), row.get_text(0), row.get_int(2),
-                                time_of(row, 3), row.get_text(4), row.get_opt_text(5)};
-        });
+    return first_of(tx.query(kFindSchedule, org_id, project_id), [](const db::Row& row) {
+      return StoredSchedule{row.get_text(1), row.get_text(0), row.get_int(2),
+                            time_of(row, 3), row.get_text(4), row.get_opt_text(5)};
+    });
   }
 
   Result<void> save_schedule(Tx& tx, const StoredSchedule& s) override {
@@ -579,7 +553,7 @@ class SqlPlanStore final : public app::PlanStore {
 
   Result<std::vector<Baseline>> baselines(Tx& tx, const std::string& org_id,
                                           const std::string& project_id) override {
-    return all_of<Baseline>(tx.query(kBaselines, org_id, project_id), baseline_of);
+    return all_of(tx.query(kBaselines, org_id, project_id), baseline_of);
   }
 
   Result<void> set_active_baseline(Tx& tx, const std::string& org_id, const std::string& project_id,
