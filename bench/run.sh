@@ -174,3 +174,7 @@ if [ -x "$build/bench/ocr_bench" ]; then
   echo "OCR of A4 pages at 300 dpi (seconds per page; the tesseract command on the same files as the reference):"
   OMP_THREAD_LIMIT=1 "$build/bench/ocr_bench" 2>/dev/null | grep -E '^BM_'
 fi
+
+echo
+echo "Documents: one large file uploaded and downloaded, against cp and dd on the same disk:"
+bench/transfer.sh "$build"
