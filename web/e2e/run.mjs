@@ -1,8 +1,8 @@
 // End-to-end check of the portal in a real Chromium (Debian's /usr/bin/chromium, headless; no
 // browser is ever downloaded). Starts `atelier serve` on a free port with a throw-away data
 // directory and web_root = web/dist, then walks through what a new user does: sign up, create a
-// project, find it, change its status, switch to English, log out, log in again. Screenshots go
-// to docs/screenshots/. Exits non-zero on failure, printing the server's log.
+// project, find it, change its status, switch to English, log out, log in again, plan its tasks,
+// upload a scanned page and find it by its recognised text. Screenshots go to docs/screenshots/. Exits non-zero on failure, printing the server's log.
 //
 //   ATELIER_BIN      the server binary (default build/apps/atelier/atelier, from the repo root)
 //   CHROMIUM_PATH    the browser (default /usr/bin/chromium)
@@ -696,6 +696,86 @@ async function main() {
       if (name !== user.org) fail(`organisation shown: ${name}`);
       console.log('  # organisation switch: not offered by this server yet (the menu said so and hid itself)');
     }
+  });
+
+
+  // Documents: a "scanned page" drawn in the browser, uploaded, read by the OCR, found by search.
+  await step('documents: upload a scanned quote, its text is read, found by search, its amount extracted; a share link, revoked', async () => {
+    await page.goto(`${url}/projects`);
+    await page.getByRole('link', { name: 'Résidence Les Tilleuls' }).click();
+    await page.getByRole('navigation', { name: 'Pages du projet' }).getByRole('link', { name: 'Documents' }).click();
+    await page.waitForURL(/\/projects\/[0-9a-f-]{36}\/documents$/);
+    await expectVisible(page.getByText("Aucun document pour l'instant."), 'empty documents page');
+
+    // The page, drawn large and clean as a 300-dpi scan would be, then exported as a PNG.
+    const png = await page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 2000;
+      canvas.height = 560;
+      const g = canvas.getContext('2d');
+      g.fillStyle = '#ffffff';
+      g.fillRect(0, 0, canvas.width, canvas.height);
+      g.fillStyle = '#000000';
+      g.font = '56px "DejaVu Sans", "Liberation Sans", Arial, sans-serif';
+      g.fillText('Devis numéro 2026-118 pour la charpente', 80, 160);
+      g.fillText('en chêne, montant 12 480,00 €', 80, 280);
+      g.fillText('Durand Bâtiment, Lyon', 80, 400);
+      const blob = await new Promise((ok) => canvas.toBlob(ok, 'image/png'));
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let bin = '';
+      for (const b of bytes) bin += String.fromCharCode(b);
+      return btoa(bin);
+    });
+    await page.getByTestId('file-input').setInputFiles({
+      name: 'devis-2026-118.png',
+      mimeType: 'image/png',
+      buffer: Buffer.from(png, 'base64'),
+    });
+    await expectVisible(page.locator('.uploads li[data-state="done"]'), 'upload finished');
+    const row = page.locator('tr[data-document-id]').filter({ hasText: 'devis-2026-118.png' });
+    await expectVisible(row, 'the uploaded document in the list');
+
+    // The OCR runs in the background: reload the list until its chip says the text is read.
+    const started = Date.now();
+    for (;;) {
+      const state = await row.locator('[data-ocr]').getAttribute('data-ocr');
+      if (state === 'done') break;
+      if (state === 'failed') fail('the OCR failed');
+      if (Date.now() - started > 60_000) fail(`the OCR was still "${state}" after 60 s`);
+      await page.waitForTimeout(1000);
+      await page.reload();
+      await row.waitFor();
+    }
+    console.log(`  # OCR of the scanned page done ${Date.now() - started} ms after the upload`);
+
+    await page.getByLabel('Rechercher dans les documents').fill('charpente');
+    const mark = row.locator('[data-testid="snippet"] mark');
+    await expectVisible(mark, 'highlighted word in the snippet');
+    const marked = (await mark.first().textContent())?.toLowerCase();
+    if (marked !== 'charpente') fail(`highlighted: ${marked}`);
+    await page.screenshot({ path: join(shotsDir, 'documents.png') });
+
+    await row.getByRole('link', { name: 'devis-2026-118.png' }).click();
+    await page.waitForURL(/\/documents\/[0-9a-f-]{36}\?q=charpente$/);
+    await expectVisible(page.getByRole('heading', { name: 'devis-2026-118.png' }), 'document page');
+    await expectVisible(page.locator('.ocr-text mark').filter({ hasText: /charpente/i }), 'searched word highlighted in the text');
+    const amount = page.locator('[data-testid="entities"] tr[data-kind="amount"]');
+    await expectVisible(amount, 'an amount in the entities table');
+    const amountText = (await amount.first().textContent())?.replace(/\s+/g, ' ');
+    if (!amountText?.includes('12 480,00')) fail(`amount row: ${amountText}`);
+    await expectVisible(page.locator('img.preview-img'), 'image preview');
+    await page.screenshot({ path: join(shotsDir, 'document.png'), fullPage: true });
+
+    // A share link opens the file without an account, until it is revoked.
+    await page.getByRole('button', { name: 'Créer un lien' }).click();
+    await expectVisible(page.getByText('Lien de partage créé'), 'share link created');
+    const shared = await page.locator('#share-url').inputValue();
+    const before = await fetch(shared);
+    if (before.status !== 200 || before.headers.get('content-type') !== 'image/png') fail(`share link: ${before.status}`);
+    await page.getByRole('button', { name: 'Révoquer' }).click();
+    await expectVisible(page.getByText('révoqué', { exact: true }), 'revoked link');
+    const after = await fetch(shared);
+    if (after.status === 200) fail('a revoked link still opens the file');
   });
 
   if (pageErrors.length > 0) fail(`errors in the page:\n${pageErrors.join('\n')}`);
