@@ -98,7 +98,10 @@ constexpr std::string_view kRolesOf =
     "SELECT role FROM project_roles WHERE org_id = $1 AND project_id = $2 AND user_id = $3";
 
 // Search. SQLite: FTS5 with snippet(); PostgreSQL: tsvector in French and English with
-// ts_headline(). Both keep the caller's read scope as the list does.
+// ts_headline(). Both fold accents ("beton" finds "béton" and the other way round): on
+// PostgreSQL through the documents_french and documents_english configurations of migration
+// 0008, which the query and the headline use as the vector does. Both keep the caller's read
+// scope as the list does.
 constexpr std::string_view kUnindex =
     "DELETE FROM document_search WHERE org_id = $1 AND document_id = $2";
 constexpr std::string_view kIndex =
@@ -120,11 +123,12 @@ const std::string kSearchPostgres =
     "SELECT d.id, d.org_id, d.name, d.project_id, d.task_id, d.folder, d.tags, "
     "d.current_version, d.size, d.sha256, d.content_type, d.ocr_status, d.row_version, "
     "d.created_by, d.created_at, d.updated_at, d.deleted_at, "
-    "ts_headline('french', s.name || ' — ' || s.body, query, "
+    "ts_headline('documents_french', s.name || ' — ' || s.body, query, "
     "'StartSel=<mark>, StopSel=</mark>, MaxWords=24, MinWords=8, MaxFragments=2, "
     "FragmentDelimiter=…') AS snippet "
     "FROM document_search s JOIN documents d ON d.id = s.document_id, "
-    "(SELECT websearch_to_tsquery('french', $2) || websearch_to_tsquery('english', $2)) "
+    "(SELECT websearch_to_tsquery('documents_french', $2) || "
+    "websearch_to_tsquery('documents_english', $2)) "
     "AS input(query) "
     "WHERE s.org_id = $1 AND d.org_id = $1 AND s.search @@ query" +
     std::string(kScope) + " ORDER BY ts_rank(s.search, query) DESC, d.id LIMIT $5 OFFSET $6";

@@ -405,6 +405,37 @@ TEST_P(DocumentsHttpTest, SearchFindsDocumentsByNameWithinTheCallersScope) {
             0u);
 }
 
+TEST_P(DocumentsHttpTest, SearchFoldsAccentsInNamesAndInQueries) {
+  const Account owner = sign_up("jeanne@chantiers-sud.fr", "Chantiers du Sud");
+  const std::string receipt =
+      uploaded_id(owner.token, "x", "name=R%C3%A9c%C3%A9piss%C3%A9%20b%C3%A9ton%20arm%C3%A9.txt");
+  const std::string invoice = uploaded_id(owner.token, "y", "name=Facture%20electricite.txt");
+  auto ids_of = [&](const std::string& q) {
+    auto r = get("/api/v1/documents/search?q=" + q, owner.token);
+    EXPECT_EQ(r.status, 200) << r.body;
+    const json::object body = body_of(r);
+    std::vector<std::string> ids;
+    for (const auto& item : body.at("items").as_array()) {
+      ids.emplace_back(item.at("id").as_string());
+    }
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+
+  // Without accents, the accented name; with them, the same; and an accent in the query finds
+  // the spelling without.
+  EXPECT_EQ(ids_of("recepisse%20beton"), Ids{receipt});
+  EXPECT_EQ(ids_of("b%C3%A9ton"), Ids{receipt});
+  EXPECT_EQ(ids_of("B%C3%89TON%20arme"), Ids{receipt});
+  EXPECT_EQ(ids_of("%C3%A9lectricit%C3%A9"), Ids{invoice});
+  EXPECT_EQ(ids_of("facture%20%C3%A9lectricit%C3%A9"), Ids{invoice});
+  // The snippet keeps the name as written and marks the word found.
+  const auto hits = body_of(get("/api/v1/documents/search?q=beton", owner.token)).at("items");
+  ASSERT_EQ(hits.as_array().size(), 1u);
+  const std::string snippet(hits.as_array()[0].at("snippet").as_string());
+  EXPECT_NE(snippet.find("<mark>béton</mark>"), std::string::npos) << snippet;
+}
+
 TEST_P(DocumentsHttpTest, ShareLinksExpireCanBeRevokedAndTakePasswords) {
   const Account owner = sign_up("jeanne@chantiers-sud.fr", "Chantiers du Sud");
   ManualClock clock(SystemClock::instance().now());
