@@ -42,9 +42,10 @@ cp_rate=$(mbps "$t0" "$t1"); rm -f "$work/copy.bin"
 t0=$(seconds); dd if="$work/file.bin" of="$work/dd.bin" bs=4M conv=fsync status=none; t1=$(seconds)
 dd_rate=$(mbps "$t0" "$t1"); rm -f "$work/dd.bin"
 
+# curl -T streams the file; --data-binary would read all of it into memory first.
 t0=$(seconds)
 id=$(curl -sf -X POST "$url/api/v1/documents?name=large.bin" -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/octet-stream' --data-binary @"$work/file.bin" |
+  -H 'Content-Type: application/octet-stream' -T "$work/file.bin" |
   sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
 t1=$(seconds)
 up_rate=$(mbps "$t0" "$t1")
