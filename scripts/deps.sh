@@ -18,6 +18,12 @@ packages=(
   libtesseract-dev libleptonica-dev tesseract-ocr-fra tesseract-ocr-eng libpoppler-cpp-dev
   libcairo2-dev  # libs/ocr tests: known text rendered into PNG and PDF
   tesseract-ocr  # the `tesseract` command, reference of the OCR benchmark
+  # services/visiobook: EPUB (zip) and sentence breaking (ICU)
+  libzip-dev libicu-dev
+  # libs/media: narration (espeak-ng with its voices), MP4 through the FFmpeg libraries, the
+  # panels' font, and the `ffmpeg` command, reference of the encode benchmark
+  libespeak-ng-dev espeak-ng-data libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+  libswresample-dev fonts-dejavu-core ffmpeg
 )
 
 # Node.js builds the web portal. A node installed another way (nvm, NodeSource...) is kept: the
