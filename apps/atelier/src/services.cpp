@@ -4,11 +4,13 @@
 #include "identity/adapters/routes.hpp"
 #include "projects/adapters/routes.hpp"
 #include "tasks/adapters/routes.hpp"
+#include "visiobook/adapters/routes.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_documents_migrations();  // generated
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();   // generated
 std::vector<atelier::db::MigrationFile> atelier_projects_migrations();   // generated
 std::vector<atelier::db::MigrationFile> atelier_tasks_migrations();      // generated
+std::vector<atelier::db::MigrationFile> atelier_visiobook_migrations();  // generated
 
 namespace atelier::app {
 
@@ -63,6 +65,23 @@ const std::vector<ServiceModule>& known_services() {
            return std::move(service).error();
          }
          (*service)->subscribe(context.bus);
+         (*service)->add_routes(context.router);
+         return std::shared_ptr<void>(std::move(service).value());
+       }},
+      {"visiobook", atelier_visiobook_migrations,
+       [](ServiceContext& context) -> Result<std::shared_ptr<void>> {
+         events::Relay& relay = context.relay;
+         visiobook::VisioBookService::Options options;
+         options.data_dir = context.config.data_dir;
+         options.max_source_bytes = context.config.visiobook_max_source_bytes;
+         options.workers = static_cast<int>(context.config.visiobook_workers);
+         options.video_fps = static_cast<int>(context.config.visiobook_video_fps);
+         options.video_preset = context.config.visiobook_video_preset;
+         options.events_written = [&relay] { relay.notify(); };
+         auto service = visiobook::VisioBookService::create(context.db, std::move(options));
+         if (!service) {
+           return std::move(service).error();
+         }
          (*service)->add_routes(context.router);
          return std::shared_ptr<void>(std::move(service).value());
        }},

@@ -281,6 +281,31 @@ const std::vector<KeySpec>& key_specs() {
          c.documents_retention = std::chrono::hours(24) * days;
          return std::nullopt;
        }},
+      {"visiobook_max_source_bytes", "largest book source file (suffix K, M or G)",
+       [](Config& c, std::string_view v) {
+         return parse_size(v, 1, 1ull << 32, c.visiobook_max_source_bytes);
+       }},
+      {"visiobook_workers", "VisioBook pipeline runs at once (0 to 16; 0 runs none)",
+       [](Config& c, std::string_view v) {
+         return parse_uint<unsigned>(v, 0, 16, c.visiobook_workers);
+       }},
+      {"visiobook_video_fps", "frames per second of VisioBook videos (5 to 60)",
+       [](Config& c, std::string_view v) {
+         return parse_uint<unsigned>(v, 5, 60, c.visiobook_video_fps);
+       }},
+      {"visiobook_video_preset",
+       "x264 preset of VisioBook videos: ultrafast, superfast, veryfast, faster, fast, medium, "
+       "slow",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         for (std::string_view p :
+              {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"}) {
+           if (v == p) {
+             c.visiobook_video_preset = std::string(v);
+             return std::nullopt;
+           }
+         }
+         return "one of ultrafast, superfast, veryfast, faster, fast, medium, slow";
+       }},
       {"log_level", "debug, info, warn or error",
        [](Config& c, std::string_view v) -> std::optional<std::string> {
          if (!log::parse_level(v, c.log_level)) {

@@ -69,6 +69,12 @@ struct Config {
   uint64_t documents_max_upload_bytes = 1ull << 30;  // one upload
   std::chrono::hours documents_retention{24 * 30};   // deleted documents before the purge
 
+  // VisioBook service
+  uint64_t visiobook_max_source_bytes = 64ull << 20;  // one book's source file
+  unsigned visiobook_workers = 1;                     // pipeline runs at once
+  unsigned visiobook_video_fps = 25;
+  std::string visiobook_video_preset = "veryfast";  // x264: ultrafast .. slow
+
   // Logging
   log::Level log_level = log::Level::kInfo;
   bool access_log = true;

@@ -1,0 +1,88 @@
+// The VisioBook pipeline: worker threads that claim queued book projects and run their stages in
+// order, from the stage the run starts at: ingestion → analysis → storyboard (panels) →
+// narration → assembly (MP4, subtitles, printable storyboard). Each run is a new version; the
+// files of the stages it keeps are carried over from the latest version. Progress per stage is
+// written as it goes; a failing stage fails the run with its reason, never the worker.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "atelier/blob/blob_store.hpp"
+#include "atelier/core/clock.hpp"
+#include "visiobook/app/store.hpp"
+#include "visiobook/app/studio.hpp"
+#include "visiobook/domain/analysis/analysis.hpp"
+#include "visiobook/domain/book.hpp"
+
+namespace atelier::visiobook::app {
+
+class Pipeline {
+ public:
+  struct Options {
+    int workers = 1;
+    std::filesystem::path work_dir;  // scratch files (the MP4 before it goes to the blob store)
+    std::function<void()> events_written;
+  };
+
+  Pipeline(db::Database& db, BookStore& store, blob::BlobStore& blobs, Studio& studio,
+           PageReader& pages, const Clock& clock, Options options);
+  ~Pipeline();
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Puts back in the queue the runs a stopped process left running, then starts the workers.
+  Result<void> start();
+  void stop();
+  // Wakes a worker (a run was queued).
+  void notify();
+  // Runs finished (done or failed) since start: tests wait on it.
+  uint64_t finished() const { return finished_.load(); }
+
+ private:
+  struct Run;
+  void work();
+  void process(BookProject book);
+  Result<void> run_stage(Run& run, domain::Stage stage);
+  Result<void> ingest(Run& run);
+  Result<void> analyse(Run& run);
+  Result<void> draw(Run& run);
+  Result<void> narrate(Run& run);
+  Result<void> assemble(Run& run);
+  // The inputs a stage reads, from this run's files.
+  Result<domain::Book> load_book(Run& run);
+  Result<domain::Storyboard> load_storyboard(Run& run);
+  Result<std::string> read_file(Run& run, const std::string& name);
+  Result<void> save_file(Run& run, domain::Stage stage, const std::string& name,
+                         const std::string& content_type, const std::string& bytes);
+  Result<void> save_path(Run& run, domain::Stage stage, const std::string& name,
+                         const std::string& content_type, const std::filesystem::path& path);
+  // Writes the stage's state (and, when `event_type` is set, an event) on the book.
+  Result<void> record(Run& run, domain::Stage stage, domain::StageStatus status, int progress,
+                      const std::string& error = {});
+  void progress(Run& run, domain::Stage stage, size_t done, size_t total);
+
+  db::Database& db_;
+  BookStore& store_;
+  blob::BlobStore& blobs_;
+  Studio& studio_;
+  PageReader& pages_;
+  const Clock& clock_;
+  Options options_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  int pending_signals_ = 0;
+  std::vector<std::thread> threads_;
+  std::atomic<uint64_t> finished_{0};
+};
+
+// The analysis options the pipeline and the analysis endpoints use.
+analysis::Options analysis_options();
+
+}  // namespace atelier::visiobook::app
