@@ -13,6 +13,8 @@ constexpr double kSecondsPerShot = 8.0;
 constexpr std::size_t kMaxShots = 400;
 constexpr std::size_t kMaxCaptionBytes = 160;
 constexpr std::size_t kMaxFigures = 4;
+constexpr std::size_t kWordsPerPart = 250;
+constexpr std::size_t kMaxPartsPerScene = 4;
 
 // Words that tell what kind of place a scene is in, French and English, lower case.
 struct SettingWords {
@@ -74,18 +76,23 @@ std::size_t hits(const std::string& text, const std::array<std::string_view, N>&
   return n;
 }
 
-std::string scene_text(const Book& book, const analysis::Scene& scene) {
+// Paragraphs first..last of a chapter, one per line.
+std::string paragraphs_text(const Book& book, std::size_t chapter, std::size_t first,
+                            std::size_t last) {
   std::string text;
-  if (scene.chapter >= book.chapters.size()) {
+  if (chapter >= book.chapters.size()) {
     return text;
   }
-  const auto& paragraphs = book.chapters[scene.chapter].paragraphs;
-  for (std::size_t p = scene.first_paragraph; p <= scene.last_paragraph && p < paragraphs.size();
-       ++p) {
+  const auto& paragraphs = book.chapters[chapter].paragraphs;
+  for (std::size_t p = first; p <= last && p < paragraphs.size(); ++p) {
     text += paragraphs[p].text;
     text += '\n';
   }
   return text;
+}
+
+std::string scene_text(const Book& book, const analysis::Scene& scene) {
+  return paragraphs_text(book, scene.chapter, scene.first_paragraph, scene.last_paragraph);
 }
 
 Setting setting_of(const std::string& lowered_text, const std::string& place) {
@@ -174,6 +181,51 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
     out += p;
   }
   return out;
+}
+
+// A run of a scene's paragraphs shown in one shot.
+struct Part {
+  std::size_t scene = 0;  // index in the analysis' scenes
+  std::size_t first = 0;  // paragraphs of the chapter, inclusive
+  std::size_t last = 0;
+  std::size_t number = 0;  // of `count` parts of the scene
+  std::size_t count = 1;
+};
+
+// Cuts `scene` into `count` runs of paragraphs of about the same number of words.
+void split_scene(const Book& book, const analysis::Scene& scene, std::size_t count,
+                 std::vector<Part>& out) {
+  std::vector<std::size_t> words;
+  std::size_t total = 0;
+  for (std::size_t p = scene.first_paragraph; p <= scene.last_paragraph; ++p) {
+    const bool exists =
+        scene.chapter < book.chapters.size() && p < book.chapters[scene.chapter].paragraphs.size();
+    words.push_back(exists ? std::max<std::size_t>(
+                                 1, word_count(book.chapters[scene.chapter].paragraphs[p].text))
+                           : 1);
+    total += words.back();
+  }
+  count = std::clamp<std::size_t>(count, 1, words.size());
+  std::size_t first = scene.first_paragraph;
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    seen += words[i];
+    const std::size_t number =
+        out.empty() || out.back().scene != scene.index ? 0 : out.back().number + 1;
+    const std::size_t paragraph = scene.first_paragraph + i;
+    const std::size_t left_paragraphs = words.size() - i - 1;
+    const std::size_t left_parts = count - number - 1;
+    const bool last = i + 1 == words.size();
+    if (last || left_paragraphs == left_parts ||
+        (left_parts > 0 && seen * count >= total * (number + 1))) {
+      out.push_back(Part{scene.index, first, paragraph, number, count});
+      first = paragraph + 1;
+      if (number + 1 == count) {
+        out.back().last = scene.last_paragraph;
+        break;
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -274,11 +326,37 @@ Storyboard plan_storyboard(const Book& book, const analysis::Analysis& analysis,
     }
   }
 
-  // The narration's budget in words, shared by the shots in proportion to nothing but count:
-  // every shot gets the same time on screen, about.
+  // A scene that the length has room for is shown in several shots (parts of its paragraphs,
+  // balanced by words) when it is long: a few hundred words a shot, at most four a scene.
+  std::vector<Part> parts;
+  {
+    std::vector<std::size_t> counts(chosen.size(), 1);
+    std::size_t spare = max_shots > chosen.size() ? max_shots - chosen.size() : 0;
+    std::vector<std::size_t> by_length(chosen.size());
+    for (std::size_t i = 0; i < by_length.size(); ++i) {
+      by_length[i] = i;
+    }
+    std::stable_sort(by_length.begin(), by_length.end(), [&](std::size_t a, std::size_t b) {
+      return scenes[chosen[a]].words > scenes[chosen[b]].words;
+    });
+    for (std::size_t i : by_length) {
+      const analysis::Scene& scene = scenes[chosen[i]];
+      const std::size_t paragraphs = scene.last_paragraph - scene.first_paragraph + 1;
+      const std::size_t wanted =
+          std::clamp<std::size_t>(scene.words / kWordsPerPart, 1, kMaxPartsPerScene);
+      const std::size_t extra = std::min({wanted - 1, spare, paragraphs - 1});
+      counts[i] += extra;
+      spare -= extra;
+    }
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+      split_scene(book, scenes[chosen[i]], counts[i], parts);
+    }
+  }
+
+  // The narration's budget in words, shared evenly: every shot gets about the same time.
   const double words_budget = target_seconds / 60.0 * words_per_minute(settings.pacing);
   const std::size_t words_per_shot =
-      std::max<std::size_t>(12, static_cast<std::size_t>(words_budget / chosen.size()));
+      std::max<std::size_t>(12, static_cast<std::size_t>(words_budget / parts.size()));
 
   std::map<std::string, std::size_t> rank_of;  // character id -> rank in the analysis
   for (std::size_t i = 0; i < analysis.characters.size(); ++i) {
@@ -287,22 +365,40 @@ Storyboard plan_storyboard(const Book& book, const analysis::Analysis& analysis,
   const bool french = analysis.language == Language::kFrench;
   std::size_t last_chapter = static_cast<std::size_t>(-1);
 
-  for (std::size_t scene_index : chosen) {
-    const analysis::Scene& scene = scenes[scene_index];
+  for (const Part& part : parts) {
+    const analysis::Scene& scene = scenes[part.scene];
     Shot shot;
     shot.scene = scene.index;
     shot.chapter = scene.chapter;
     shot.title = (french ? "Chapitre " : "Chapter ") + std::to_string(scene.chapter + 1) +
                  (french ? " — scène " : " — scene ") + std::to_string(scene.index + 1);
-    const std::string text = lower(scene_text(book, scene));
-    shot.setting = setting_of(text, scene.place);
-    shot.time = time_of(text, scene.time_marker);
+    if (part.count > 1) {
+      shot.title += " · " + std::to_string(part.number + 1) + "/" + std::to_string(part.count);
+    }
+    const std::string part_text = paragraphs_text(book, scene.chapter, part.first, part.last);
+    const std::string scene_lowered = lower(scene_text(book, scene));
+    shot.setting = setting_of(scene_lowered, scene.place);
+    shot.time = time_of(scene_lowered, scene.time_marker);
     std::tie(shot.primary, shot.secondary) = palette_of(scene.tone);
 
-    // Narration: the summary's sentences while they fit the shot's share of words.
+    // What is said: the scene's summary (the sentences of it that lie in this part, when the
+    // scene has several), else the part's first sentence; as many as fit the shot's words.
+    std::vector<std::string> candidates;
+    for (const auto& sentence : scene.summary) {
+      if (part.count == 1 || part_text.find(sentence) != std::string::npos) {
+        candidates.push_back(sentence);
+      }
+    }
+    if (candidates.empty() && part.first < book.chapters[scene.chapter].paragraphs.size()) {
+      auto first = analysis::split_sentences(
+          book.chapters[scene.chapter].paragraphs[part.first].text, analysis.language);
+      if (!first.empty()) {
+        candidates.push_back(first.front());
+      }
+    }
     std::vector<std::string> said;
     std::size_t words = 0;
-    for (const auto& sentence : scene.summary) {
+    for (const auto& sentence : candidates) {
       const std::size_t n = word_count(sentence);
       if (!said.empty() && words + n > words_per_shot) {
         break;
@@ -312,8 +408,7 @@ Storyboard plan_storyboard(const Book& book, const analysis::Analysis& analysis,
     }
     shot.narration = join(said, " ");
     shot.narration_words = words;
-    shot.caption =
-        scene.summary.empty() ? std::string() : shorten(scene.summary.front(), kMaxCaptionBytes);
+    shot.caption = said.empty() ? std::string() : shorten(said.front(), kMaxCaptionBytes);
 
     std::vector<std::string> names;
     for (const auto& id : scene.cast) {
@@ -328,8 +423,7 @@ Storyboard plan_storyboard(const Book& book, const analysis::Analysis& analysis,
       ShotFigure f{id, character.name, character_colour(it->second), false};
       for (const auto& line : analysis.dialogue) {
         if (line.character_id == id && line.at.chapter == scene.chapter &&
-            line.at.paragraph >= scene.first_paragraph &&
-            line.at.paragraph <= scene.last_paragraph) {
+            line.at.paragraph >= part.first && line.at.paragraph <= part.last) {
           f.speaking = true;
           break;
         }

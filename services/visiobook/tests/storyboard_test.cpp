@@ -100,6 +100,43 @@ TEST(Storyboard, FrenchTitlesAndLongCaptionsShortenedOnAWord) {
   EXPECT_NE(board.shots[0].notes.find("Personnages : Alice, White Rabbit"), std::string::npos);
 }
 
+TEST(Storyboard, ALongSceneIsShownInSeveralShotsWhenTheLengthAllows) {
+  Fixture f;
+  f.analysis.language = Language::kEnglish;
+  Chapter chapter{"Chapter 1", {}};
+  for (int p = 0; p < 8; ++p) {
+    std::string text = "Paragraph " + std::to_string(p) + " begins here. ";
+    for (int w = 0; w < 37; ++w) {
+      text += "It rained all day. ";
+    }
+    chapter.paragraphs.push_back({text, false});
+  }
+  f.book.chapters.push_back(chapter);
+  analysis::Scene scene;
+  scene.index = 0;
+  scene.first_paragraph = 0;
+  scene.last_paragraph = 7;
+  scene.words = 8 * 152;
+  scene.summary = {"Paragraph 5 begins here."};
+  f.analysis.scenes.push_back(scene);
+  Settings settings;
+  settings.target_minutes = 5;
+  const Storyboard board = plan_storyboard(f.book, f.analysis, settings);
+  // 1216 words: four parts (at most four, about 250 words each) of two paragraphs.
+  ASSERT_EQ(board.shots.size(), 4u);
+  EXPECT_EQ(board.shots[0].title, "Chapter 1 — scene 1 · 1/4");
+  EXPECT_EQ(board.shots[3].title, "Chapter 1 — scene 1 · 4/4");
+  // A part says the summary sentence it holds, or else its own first sentence.
+  EXPECT_EQ(board.shots[0].narration, "Paragraph 0 begins here.");
+  EXPECT_EQ(board.shots[1].narration, "Paragraph 2 begins here.");
+  EXPECT_EQ(board.shots[2].narration, "Paragraph 5 begins here.");
+  EXPECT_EQ(board.shots[3].narration, "Paragraph 6 begins here.");
+  ASSERT_EQ(board.chapters.size(), 1u);
+
+  settings.target_minutes = 1;  // room for 7 shots: still four, the scene's limit
+  EXPECT_EQ(plan_storyboard(f.book, f.analysis, settings).shots.size(), 4u);
+}
+
 TEST(Storyboard, NoSceneNoShot) {
   Fixture f;
   EXPECT_TRUE(plan_storyboard(f.book, f.analysis, Settings{}).shots.empty());
