@@ -137,7 +137,15 @@ class VisioBookHttpTest : public ::atelier::app::testing::PlatformHttpTest {
   }
 };
 
-TEST_F(VisioBookHttpTest, ABookBecomesANarratedVideoAndANarrationCanBeRedoneAlone) {
+// The scenario and the cross-tenant check run on both engines; on PostgreSQL row-level security
+// is live behind the routes and the worker's claim.
+class VisioBookHttpOnEachEngine : public VisioBookHttpTest,
+                                  public ::testing::WithParamInterface<db::Kind> {
+ protected:
+  bool on_postgres() const override { return GetParam() == db::Kind::kPostgres; }
+};
+
+TEST_P(VisioBookHttpOnEachEngine, ABookBecomesANarratedVideoAndANarrationCanBeRedoneAlone) {
   const std::string token = owner_of("claire@editions-plume.fr", "Éditions Plume");
 
   // Settings are checked, each bad one named.
@@ -257,7 +265,7 @@ TEST_F(VisioBookHttpTest, ABookBecomesANarratedVideoAndANarrationCanBeRedoneAlon
       200);
 }
 
-TEST_F(VisioBookHttpTest, AnotherOrganisationSeesNothing) {
+TEST_P(VisioBookHttpOnEachEngine, AnotherOrganisationSeesNothing) {
   const std::string token = owner_of("claire@editions-plume.fr", "Éditions Plume");
   const std::string id = create_book(token, json::object{});
   ASSERT_EQ(put_source(token, id, alice_first_chapter(), "alice.txt").status, 200);
@@ -275,6 +283,10 @@ TEST_F(VisioBookHttpTest, AnotherOrganisationSeesNothing) {
   listed = body_of(call(Method::kGet, "/api/v1/books", {}, token));
   EXPECT_EQ(listed.at("items").as_array().size(), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, VisioBookHttpOnEachEngine,
+                         ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgres),
+                         db::testing::backend_name);
 
 TEST_F(VisioBookHttpTest, TheAnalysisEndpointsAnswerForAPassage) {
   const std::string token = owner_of("claire@editions-plume.fr", "Éditions Plume");
