@@ -97,6 +97,22 @@ LINKS
   api POST "/api/v1/projects/$project/baselines" '{"name":"Marché signé"}' >/dev/null
 }
 
+# A VisioBook demo: the opening of Gautier's La morte amoureuse (public domain), turned into a
+# storyboard and a narrated video by the server while you look around. Skipped when the demo
+# organisation has a book already.
+demo_book() {
+  api GET "/api/v1/books?limit=1" | grep -q '"items":\[\]' || return 0
+  local book source
+  book=$(api POST "/api/v1/books" \
+    '{"title":"La morte amoureuse","author":"Théophile Gautier","settings":{"style":"noir","target_minutes":2,"language":"fr"}}' |
+    id_of)
+  [ -n "$book" ] || return 0
+  source=services/visiobook/tests/books/la_morte_amoureuse_fr.txt
+  head -n 30 "$source" | curl -s -o /dev/null -X PUT "$url/api/v1/books/$book/source?name=la_morte_amoureuse.txt" \
+    -H "Authorization: Bearer $token" -H 'Content-Type: text/plain' --data-binary @-
+  api POST "/api/v1/books/$book/runs" '{}' >/dev/null
+}
+
 # The demo account: created on the first run, kept in ./data afterwards (409 then).
 demo_email="visite@atelier.example"
 demo_password="Chantier-Ouvert-2026"
@@ -115,6 +131,7 @@ if [ -n "$token" ]; then
       -H 'Content-Type: application/json' -d "$project" || true
   done
   demo_plan || true
+  demo_book || true
 fi
 
 cat <<MSG
