@@ -175,6 +175,12 @@ if [ -x "$build/bench/ocr_bench" ]; then
   OMP_THREAD_LIMIT=1 "$build/bench/ocr_bench" 2>/dev/null | grep -E '^BM_'
 fi
 
+if [ -x "$build/bench/visiobook_bench" ]; then
+  echo
+  echo "VisioBook (ms per page of 2,000 characters, panel ms, narration and encode real-time factors; the ffmpeg command on the same panels and WAV as the encoder's reference):"
+  "$build/bench/visiobook_bench" 2>/dev/null | grep -E '^BM_'
+fi
+
 echo
 echo "Documents: one large file uploaded and downloaded, against cp and dd on the same disk:"
 bench/transfer.sh "$build"
