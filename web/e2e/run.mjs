@@ -2,7 +2,8 @@
 // browser is ever downloaded). Starts `atelier serve` on a free port with a throw-away data
 // directory and web_root = web/dist, then walks through what a new user does: sign up, create a
 // project, find it, change its status, switch to English, log out, log in again, plan its tasks,
-// upload a scanned page and find it by its recognised text. Screenshots go to docs/screenshots/. Exits non-zero on failure, printing the server's log.
+// upload a scanned page and find it by its recognised text, turn a short story into a storyboard
+// and a narrated video (VisioBook). Screenshots go to docs/screenshots/. Exits non-zero on failure, printing the server's log.
 //
 //   ATELIER_BIN      the server binary (default build/apps/atelier/atelier, from the repo root)
 //   CHROMIUM_PATH    the browser (default /usr/bin/chromium)
@@ -776,6 +777,163 @@ async function main() {
     await expectVisible(page.getByText('révoqué', { exact: true }), 'revoked link');
     const after = await fetch(shared);
     if (after.status === 200) fail('a revoked link still opens the file');
+  });
+
+  // VisioBook: a short French story becomes characters, a storyboard and a narrated video.
+  const story = [
+    "Marie poussa la porte de la boulangerie au petit matin. Le village dormait encore sous la brume, et l'odeur du pain chaud emplissait la rue.",
+    "« Bonjour », dit Marie en souriant. Paul leva la tête de son pétrin, les mains blanches de farine. « Tu es bien matinale aujourd'hui », répondit Paul.",
+    "Ils parlèrent longtemps de la fête du village. Marie avait peur de l'orage annoncé pour le soir, mais Paul riait : « Nous danserons sous la pluie, voilà tout ! » dit Paul. Le soir venu, la place s'illumina de lanternes et Marie oublia sa peur.",
+  ].join('\n\n');
+  const bookTitle = 'La fête du village';
+  /** Waits until the run shown on the book's page has ended, and says how it ended. */
+  const waitForRun = async () => {
+    const started = Date.now();
+    // The answer to the click shows the run queued (the page reads it again a second later).
+    await page.locator('[data-testid="run-progress"]:is([data-status="queued"], [data-status="running"])').waitFor();
+    await page.waitForFunction(
+      () => ['done', 'failed'].includes(document.querySelector('[data-testid="run-progress"]')?.getAttribute('data-status') ?? ''),
+      undefined,
+      { timeout: 120_000, polling: 250 },
+    );
+    const status = await page.getByTestId('run-progress').getAttribute('data-status');
+    if (status !== 'done') fail(`the run ended "${status}": ${await page.getByTestId('run-error').textContent().catch(() => '')}`);
+    return Date.now() - started;
+  };
+
+  /** Scrolls the result's tabs up under the top bar, for the pictures. */
+  const scrollToResult = () =>
+    page.evaluate(() => {
+      const tabs = document.querySelector('[role="tablist"]');
+      window.scrollTo(0, tabs.getBoundingClientRect().top + window.scrollY - 80);
+    });
+
+  await step('visiobook: the books page starts empty; a new book with its settings, a wrong length refused', async () => {
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Livres' }).click();
+    await page.waitForURL('**/books');
+    await expectVisible(page.getByRole('heading', { name: 'Livres' }), 'books heading');
+    await expectVisible(page.getByText("Aucun livre pour l'instant."), 'empty books page');
+    await page.getByRole('link', { name: 'Nouveau livre' }).first().click();
+    await page.waitForURL('**/books/new');
+    await page.getByLabel('Titre').fill(bookTitle);
+    await page.getByLabel('Auteur').fill('Claire Martin');
+    await page.getByLabel('Style des images').selectOption('comic');
+    await page.getByLabel('Rythme de la narration').selectOption('fast');
+    await page.getByLabel('Voix').selectOption('f2');
+    await page.getByLabel('Durée visée (minutes)').fill('0');
+    await page.getByRole('button', { name: 'Créer le livre' }).click();
+    await expectVisible(page.getByText('Un nombre entier de minutes, entre 1 et 120.'), 'target length error');
+    await page.getByLabel('Durée visée (minutes)').fill('1');
+    await page.getByRole('button', { name: 'Créer le livre' }).click();
+    await page.waitForURL(/\/books\/[0-9a-f-]{36}$/);
+    await expectVisible(page.getByRole('heading', { name: bookTitle }), 'book heading');
+    const settings = (await page.getByTestId('settings').textContent()) ?? '';
+    if (!settings.includes('Bande dessinée') || !settings.includes('Rapide') || !settings.includes('Voix féminine 2')) fail(`settings shown: ${settings}`);
+  });
+
+  await step('visiobook: upload the text, generate, the five stages run to the end', async () => {
+    await page.getByTestId('source-input').setInputFiles({
+      name: 'la-fete-du-village.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from(story, 'utf8'),
+    });
+    await expectVisible(page.getByText('Texte déposé : la-fete-du-village.txt.'), 'upload done');
+    await expectVisible(page.getByTestId('source').getByText('la-fete-du-village.txt'), 'source named');
+    await page.getByTestId('generate').click();
+    const ms = await waitForRun();
+    console.log(`  # VisioBook run (5 stages) done ${ms} ms after "Générer"`);
+    for (const stage of ['ingestion', 'analysis', 'storyboard', 'narration', 'assembly']) {
+      const s = await page.locator(`[data-stage="${stage}"]`).getAttribute('data-status');
+      if (s !== 'done') fail(`stage ${stage} is "${s}"`);
+    }
+    await page.getByRole('tab', { name: 'Personnages' }).click();
+    const characters = page.getByTestId('characters');
+    await expectVisible(characters.getByRole('rowheader', { name: 'Marie' }), 'Marie among the characters');
+    await expectVisible(characters.getByRole('rowheader', { name: 'Paul' }), 'Paul among the characters');
+    await page.setViewportSize({ width: 1280, height: 1100 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(shotsDir, 'visiobook-book.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByRole('tab', { name: 'Scènes' }).click();
+    await expectVisible(page.getByTestId('scenes').getByText('Marie, Paul'), 'the cast of a scene');
+  });
+
+  await step('visiobook: the storyboard shows its panels, the video plays with its subtitles', async () => {
+    await page.getByRole('tab', { name: 'Storyboard' }).click();
+    const panel = page.getByTestId('panel').first();
+    await expectVisible(panel, 'a panel image');
+    await page.waitForFunction(() => {
+      const img = document.querySelector('[data-testid="panel"]');
+      return img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0;
+    });
+    await scrollToResult();
+    await page.screenshot({ path: join(shotsDir, 'visiobook-storyboard.png') });
+
+    await page.getByRole('tab', { name: 'Vidéo' }).click();
+    const video = page.getByTestId('video');
+    await expectVisible(video, 'the video element');
+    const media = await video.evaluate(
+      (v) =>
+        new Promise((ok) => {
+          const done = () => ok({ src: v.currentSrc, ready: v.readyState, duration: v.duration, error: v.error?.code ?? null, tracks: v.textTracks.length });
+          if (v.readyState >= 1 || v.error) done();
+          else {
+            v.addEventListener('loadedmetadata', done, { once: true });
+            v.addEventListener('error', done, { once: true });
+            setTimeout(done, 10_000);
+          }
+        }),
+    );
+    if (!media.src.startsWith('blob:')) fail(`video source: ${media.src}`);
+    if (media.tracks !== 1) fail(`${media.tracks} subtitle tracks`);
+    console.log(`  # video: readyState ${media.ready}, duration ${media.duration} s, error ${media.error}`);
+    for (const name of ['video.mp4', 'storyboard.pdf', 'analysis.json']) {
+      await expectVisible(page.locator(`button[data-file="${name}"]`), `download of ${name}`);
+    }
+    const download = page.waitForEvent('download');
+    await page.locator('button[data-file="storyboard.pdf"]').click();
+    const pdf = await download;
+    if (!pdf.suggestedFilename().endsWith('.pdf')) fail(`downloaded ${pdf.suggestedFilename()}`);
+    await scrollToResult();
+    await page.screenshot({ path: join(shotsDir, 'visiobook-video.png') });
+  });
+
+  await step('visiobook: a slower pace, saved with If-Match, redone from the narration; two versions', async () => {
+    await page.getByRole('button', { name: 'Modifier' }).click();
+    await page.getByLabel('Rythme de la narration').selectOption('slow');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expectVisible(page.getByText('Réglages enregistrés.', { exact: false }), 'settings saved');
+    await expectVisible(page.getByText('refaites à partir de « Narration »', { exact: false }), 'narration suggested');
+    if ((await page.getByLabel('Refaire à partir de').inputValue()) !== 'narration') fail('the redo does not start from the narration');
+    await page.getByRole('button', { name: 'Refaire', exact: true }).click();
+    await waitForRun();
+    if ((await page.locator('[data-stage="ingestion"]').getAttribute('data-status')) === 'running') fail('the ingestion ran again');
+    await page.getByRole('tab', { name: 'Historique' }).click();
+    const versions = page.getByTestId('versions').locator('[data-version]');
+    await expectVisible(versions.first(), 'versions');
+    if ((await versions.count()) !== 2) fail(`${await versions.count()} versions listed`);
+    await expectVisible(versions.first().getByText('à partir de « Narration »'), 'version 2 from the narration');
+    await versions.nth(1).getByRole('button', { name: 'Voir les fichiers' }).click();
+    await expectVisible(page.locator('[data-file="video.mp4"]'), 'files of version 1');
+  });
+
+  await step('visiobook: the list shows the book done; the book page on a phone', async () => {
+    await page.getByRole('link', { name: 'Tous les livres' }).click();
+    await page.waitForURL('**/books');
+    const row = page.locator('tr[data-book-id]').filter({ hasText: bookTitle });
+    await expectVisible(row.getByText('Terminé'), 'done in the list');
+    await page.screenshot({ path: join(shotsDir, 'visiobook-list.png') });
+    await row.getByRole('link', { name: bookTitle }).click();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectVisible(page.getByTestId('run-progress'), 'progress on a phone');
+    const wide = await page.evaluate(() => {
+      if (document.documentElement.scrollWidth <= window.innerWidth + 1) return null;
+      const over = [...document.querySelectorAll('main *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 1);
+      return over.slice(0, 5).map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)} px)`).join(', ');
+    });
+    if (wide) fail(`the book page scrolls sideways on a phone: ${wide}`);
+    await page.screenshot({ path: join(shotsDir, 'visiobook-phone.png'), fullPage: true });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   if (pageErrors.length > 0) fail(`errors in the page:\n${pageErrors.join('\n')}`);

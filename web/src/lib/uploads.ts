@@ -25,6 +25,8 @@ export type XhrFactory = () => XhrLike;
 
 export interface SendOptions {
   url: string;
+  /** POST by default; PUT for a resource's own file (a book's source). */
+  method?: 'POST' | 'PUT';
   body: Blob;
   tokens: TokenStore;
   /** The API client's refresh: resolves true once a new access token is stored. */
@@ -46,7 +48,7 @@ function sendOnce(options: SendOptions, token: string | null): Promise<RawAnswer
   const make = options.xhr ?? (() => new XMLHttpRequest() as unknown as XhrLike);
   return new Promise((resolve, reject) => {
     const x = make();
-    x.open('POST', options.url);
+    x.open(options.method ?? 'POST', options.url);
     x.setRequestHeader('Accept', 'application/json, application/problem+json');
     x.setRequestHeader('Content-Type', 'application/octet-stream');
     x.setRequestHeader('Idempotency-Key', options.idempotencyKey);
