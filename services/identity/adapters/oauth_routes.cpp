@@ -267,7 +267,7 @@ void add_oauth_routes(http::Router& router, app::Accounts& accounts, app::OAuthP
 
   router.add(
       Method::kPost, "/oauth2/revoke",
-      [&accounts](Request& request) {
+      [&provider](Request& request) {
         auto form = http::form_body(request);
         if (!form) {
           return oauth_error(400, "invalid_request", form.error().message);
@@ -276,12 +276,26 @@ void add_oauth_routes(http::Router& router, app::Accounts& accounts, app::OAuthP
         if (token == form->end() || token->second.empty()) {
           return oauth_error(400, "invalid_request", "token is required.");
         }
-        // RFC 7009 §2.2: 200 whether or not the token was known. Access tokens are short-lived
-        // and not revocable one by one; their refresh token is.
-        if (auto done = accounts.logout(token->second, request.client_address()); !done) {
-          return Response::problem(done.error(), request);
+        auto credentials = client_credentials(request, *form);
+        if (!credentials) {
+          return credentials.error().code == ErrorCode::kUnauthenticated
+                     ? oauth_error(app::OAuthError{"invalid_client", credentials.error().message,
+                                                   false, 401})
+                     : oauth_error(400, "invalid_request", credentials.error().message);
         }
-        return Response::json(200, json::object{});
+        // RFC 7009 §2.2: 200 whether or not the token was known. Access tokens are short-lived
+        // and not revocable one by one; their refresh token is. §2.1: a token is revoked only
+        // for the client it was issued to (the portal's, without client credentials).
+        auto refused = provider.revoke(*credentials, token->second, request.client_address());
+        if (!refused) {
+          return Response::problem(refused.error(), request);
+        }
+        if (*refused) {
+          return oauth_error(**refused);
+        }
+        Response r = Response::json(200, json::object{});
+        r.headers.set("Cache-Control", "no-store");
+        return r;
       },
       RouteOptions::public_route("oauth2.revoke"));
 

@@ -169,6 +169,58 @@ json::object api_key_json(const app::ApiKey& k) {
           {"last_used_at", optional_time(k.last_used_at)}};
 }
 
+// /api/v1/me is a person's; an API key or a client's own token has no profile.
+Response no_profile(const Request& request) {
+  return Response::problem(
+      Error::forbidden("/api/v1/me describes a person signed in; an API key has no profile. It "
+                       "acts in its organisation, under /api/v1/orgs/" +
+                       request.principal->org_id + "/."),
+      request);
+}
+
+json::object profile_json(const app::Profile& profile, const Principal& principal) {
+  json::array memberships;
+  for (const auto& m : profile.memberships) {
+    memberships.push_back(json::object{
+        {"org_id", m.org_id}, {"org_name", m.org_name}, {"role", domain::role_name(m.role)}});
+  }
+  json::array roles;
+  for (const auto& r : principal.roles) {
+    roles.emplace_back(r);
+  }
+  return {{"id", profile.user.id},
+          {"email", profile.user.email},
+          {"name", profile.user.name},
+          {"locale", profile.user.locale},
+          {"email_verified", profile.user.email_verified_at.has_value()},
+          {"org_id", principal.org_id},
+          {"roles", std::move(roles)},
+          {"memberships", std::move(memberships)}};
+}
+
+// Reads a merge patch of the profile: `name` and `locale` may be set, not cleared (null); any
+// other member, and a value that is not a string, is a field error, all reported at once.
+Result<app::ProfilePatch> profile_patch_of(const json::object& body) {
+  app::ProfilePatch patch;
+  std::vector<FieldError> errors;
+  for (const auto& [key, value] : body) {
+    const std::string name(key);
+    if (name != "name" && name != "locale") {
+      errors.push_back({name, "Unknown field: only name and locale can be changed here."});
+    } else if (value.is_null()) {
+      errors.push_back({name, "This field cannot be cleared."});
+    } else if (!value.is_string() || value.as_string().size() > 1024) {
+      errors.push_back({name, "Expected a string."});
+    } else {
+      (name == "name" ? patch.name : patch.locale) = std::string(value.as_string());
+    }
+  }
+  if (!errors.empty()) {
+    return Error::invalid("The profile could not be saved: see the fields.", std::move(errors));
+  }
+  return patch;
+}
+
 }  // namespace
 
 struct IdentityService::State {
@@ -240,8 +292,9 @@ Result<std::unique_ptr<IdentityService>> IdentityService::create(const Config& c
   state->accounts = std::make_unique<app::Accounts>(
       db, state->store, *state->keys, tokens, *state->policy, *options.clock, options.throttle,
       options.hashing, &state->mfa_store, &state->notifier, &state->oauth_store);
-  state->members = std::make_unique<app::Members>(
-      db, state->store, *options.clock, app::Members::kInvitationTtl, &state->oauth_store);
+  state->members =
+      std::make_unique<app::Members>(db, state->store, *options.clock, app::Members::kInvitationTtl,
+                                     &state->oauth_store, &state->notifier, tokens.issuer);
   state->api_keys = std::make_unique<app::ApiKeys>(db, state->store, *options.clock);
   state->oauth_clients =
       std::make_unique<app::OAuthClients>(db, state->store, state->oauth_store, *options.clock);
@@ -435,36 +488,40 @@ void IdentityService::add_routes(http::Router& router) {
       Method::kGet, "/api/v1/me",
       [&accounts](Request& request) {
         if (request.principal->kind != Principal::Kind::kUser) {
-          return Response::problem(
-              Error::forbidden("/api/v1/me describes a person signed in; an API key has no "
-                               "profile. It acts in its organisation, under /api/v1/orgs/" +
-                               request.principal->org_id + "/."),
-              request);
+          return no_profile(request);
         }
         auto profile = accounts.profile(*request.principal);
         if (!profile) {
           return problem_or(profile, request);
         }
-        json::array memberships;
-        for (const auto& m : profile->memberships) {
-          memberships.push_back(json::object{
-              {"org_id", m.org_id}, {"org_name", m.org_name}, {"role", domain::role_name(m.role)}});
-        }
-        json::array roles;
-        for (const auto& r : request.principal->roles) {
-          roles.emplace_back(r);
-        }
-        return Response::json(
-            200, json::object{{"id", profile->user.id},
-                              {"email", profile->user.email},
-                              {"name", profile->user.name},
-                              {"locale", profile->user.locale},
-                              {"email_verified", profile->user.email_verified_at.has_value()},
-                              {"org_id", request.principal->org_id},
-                              {"roles", std::move(roles)},
-                              {"memberships", std::move(memberships)}});
+        return Response::json(200, profile_json(*profile, *request.principal));
       },
       RouteOptions{.blocking = true, .name = "me", .anonymous = false});
+
+  // A JSON Merge Patch (RFC 7396) of one's name and language. No If-Match: the profile has no
+  // version, like the other identity resources, and only its owner edits it.
+  router.add(
+      Method::kPatch, "/api/v1/me",
+      [&accounts](Request& request) {
+        if (request.principal->kind != Principal::Kind::kUser) {
+          return no_profile(request);
+        }
+        auto body = http::json_object_body(request);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        auto patch = profile_patch_of(*body);
+        if (!patch) {
+          return problem_or(patch, request);
+        }
+        patch->ip = request.client_address();
+        auto profile = accounts.update_profile(*request.principal, *patch);
+        if (!profile) {
+          return problem_or(profile, request);
+        }
+        return Response::json(200, profile_json(*profile, *request.principal));
+      },
+      RouteOptions{.blocking = true, .name = "me.update", .anonymous = false});
 
   router.add(
       Method::kPost, "/api/v1/auth/switch-org",

@@ -27,10 +27,13 @@ constexpr std::string_view kUseUserToken =
     "UPDATE user_tokens SET used_at = $2 WHERE id = $1 AND used_at IS NULL";
 constexpr std::string_view kSetPassword =
     "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1";
+constexpr std::string_view kUpdateProfile =
+    "UPDATE users SET name = $2, locale = $3, updated_at = $4 WHERE id = $1";
 constexpr std::string_view kRevokeAllOfUser =
     "UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL";
 constexpr std::string_view kInsertOrg =
     "INSERT INTO orgs (id, org_id, name, created_by, created_at) VALUES ($1, $1, $2, $3, $4)";
+constexpr std::string_view kOrgName = "SELECT name FROM orgs WHERE id = $1";
 constexpr std::string_view kInsertMembership =
     "INSERT INTO memberships (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)";
 constexpr std::string_view kMembershipsOf =
@@ -169,6 +172,12 @@ Result<void> SqlIdentityStore::set_password_hash(Tx& tx, const std::string& user
   return exec(tx, kSetPassword, user_id, hash, format_rfc3339(at));
 }
 
+Result<void> SqlIdentityStore::update_user_profile(Tx& tx, const std::string& user_id,
+                                                   const std::string& name,
+                                                   const std::string& locale, TimePoint at) {
+  return exec(tx, kUpdateProfile, user_id, name, locale, format_rfc3339(at));
+}
+
 Result<int64_t> SqlIdentityStore::revoke_all_refresh_tokens(Tx& tx, const std::string& user_id,
                                                             TimePoint at) {
   return tx.execute(kRevokeAllOfUser, user_id, format_rfc3339(at));
@@ -177,6 +186,17 @@ Result<int64_t> SqlIdentityStore::revoke_all_refresh_tokens(Tx& tx, const std::s
 Result<void> SqlIdentityStore::insert_org(Tx& tx, const std::string& id, const std::string& name,
                                           const std::string& created_by, TimePoint at) {
   return exec(tx, kInsertOrg, id, name, created_by, format_rfc3339(at));
+}
+
+Result<std::optional<std::string>> SqlIdentityStore::org_name(Tx& tx, const std::string& org_id) {
+  auto rows = tx.query(kOrgName, org_id);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  if (rows->empty()) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>((*rows)[0].get_text(0));
 }
 
 Result<void> SqlIdentityStore::insert_membership(Tx& tx, const std::string& org_id,

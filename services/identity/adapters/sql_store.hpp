@@ -18,10 +18,13 @@ class SqlIdentityStore final : public app::IdentityStore {
   Result<bool> use_user_token(Tx& tx, const std::string& id, TimePoint at) override;
   Result<void> set_password_hash(Tx& tx, const std::string& user_id, const std::string& hash,
                                  TimePoint at) override;
+  Result<void> update_user_profile(Tx& tx, const std::string& user_id, const std::string& name,
+                                   const std::string& locale, TimePoint at) override;
   Result<int64_t> revoke_all_refresh_tokens(Tx& tx, const std::string& user_id,
                                             TimePoint at) override;
   Result<void> insert_org(Tx& tx, const std::string& id, const std::string& name,
                           const std::string& created_by, TimePoint at) override;
+  Result<std::optional<std::string>> org_name(Tx& tx, const std::string& org_id) override;
   Result<void> insert_membership(Tx& tx, const std::string& org_id, const std::string& user_id,
                                  domain::OrgRole role, TimePoint at) override;
   Result<std::vector<app::Membership>> memberships_of(Tx& tx, const std::string& user_id) override;

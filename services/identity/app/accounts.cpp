@@ -452,9 +452,30 @@ Result<TokenPair> Accounts::login(const LoginCommand& cmd) {
               return std::move(r).error();
             }
           }
-          if (auto r = audit_event(tx, "", email, "login.failed", user ? user->id : "", cmd.ip);
-              !r) {
-            return std::move(r).error();
+          // A wrong password for an existing account is recorded in the log of every organisation
+          // the account belongs to, not only its first: the password opens all of them, so the
+          // owners and admins of each have a stake in attempts on it (it takes at most
+          // kMaxOrganisationsPerUser rows, and the throttle caps the attempts). An unknown address
+          // stays out of every organisation's log (org_id '').
+          std::vector<std::string> orgs;
+          if (user) {
+            auto memberships = store_.memberships_of(tx, user->id);
+            if (!memberships) {
+              return std::move(memberships).error();
+            }
+            for (const auto& m : *memberships) {
+              orgs.push_back(m.org_id);
+            }
+          }
+          if (orgs.empty()) {
+            orgs.emplace_back();
+          }
+          for (const auto& org_id : orgs) {
+            if (auto r =
+                    audit_event(tx, org_id, email, "login.failed", user ? user->id : "", cmd.ip);
+                !r) {
+              return std::move(r).error();
+            }
           }
           return TokenPair{};
         }
@@ -681,24 +702,32 @@ Result<TokenPair> Accounts::refresh(const std::string& refresh_token, const std:
   return outcome;
 }
 
-Result<void> Accounts::logout(const std::string& refresh_token, const std::string& ip) {
+Result<void> Accounts::logout(const std::string& refresh_token, const std::string& ip,
+                              const std::optional<std::string>& client_id) {
   const TimePoint now = clock_.now();
-  return db_.transact(db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
-                      [&](db::Transaction& tx) -> Result<void> {
-                        auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
-                        if (!found) {
-                          return std::move(found).error();
-                        }
-                        if (!found->has_value()) {
-                          return {};
-                        }
-                        if (auto r = store_.revoke_refresh_family(tx, (*found)->family_id, now);
-                            !r) {
-                          return std::move(r).error();
-                        }
-                        return audit_event(tx, (*found)->org_id, (*found)->user_id, "logout",
-                                           (*found)->user_id, ip);
-                      });
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = {}, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<void> {
+        auto found = store_.find_refresh_token(tx, auth::token_hash(refresh_token));
+        if (!found) {
+          return std::move(found).error();
+        }
+        if (!found->has_value()) {
+          return {};
+        }
+        if ((*found)->client_id != client_id.value_or("")) {
+          return Error::forbidden((*found)->client_id.empty()
+                                      ? "This session was not issued to an OAuth client: log out "
+                                        "through the portal."
+                                      : "This token was issued to another client: only that client "
+                                        "can revoke it.");
+        }
+        if (auto r = store_.revoke_refresh_family(tx, (*found)->family_id, now); !r) {
+          return std::move(r).error();
+        }
+        return audit_event(tx, (*found)->org_id, (*found)->user_id, "logout", (*found)->user_id,
+                           ip);
+      });
 }
 
 Result<void> Accounts::change_password(const Principal& principal,
@@ -762,6 +791,69 @@ Result<Profile> Accounts::profile(const Principal& principal) {
           return std::move(memberships).error();
         }
         return Profile{**user, std::move(memberships).value()};
+      });
+}
+
+Result<Profile> Accounts::update_profile(const Principal& principal, const ProfilePatch& patch) {
+  if (principal.kind != Principal::Kind::kUser || !principal.client_id.empty()) {
+    return Error::forbidden(
+        "Only a person's own session can edit their profile; API keys and OAuth clients cannot.");
+  }
+  std::vector<FieldError> errors;
+  std::optional<std::string> name;
+  if (patch.name) {
+    name = domain::normalize_name(*patch.name);
+    if (!name) {
+      errors.push_back({"name", "Enter your name (1 to 200 characters)."});
+    }
+  }
+  if (patch.locale && *patch.locale != "fr" && *patch.locale != "en") {
+    errors.push_back({"locale", "Choose fr or en."});
+  }
+  if (!errors.empty()) {
+    return Error::invalid("The profile could not be saved: see the fields.", std::move(errors));
+  }
+  const TimePoint now = clock_.now();
+  // Cross-tenant like profile(): the memberships it answers with span organisations.
+  return db_.transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = principal.org_id, .cross_tenant = true},
+      [&](db::Transaction& tx) -> Result<Profile> {
+        auto found = store_.find_user(tx, principal.subject);
+        if (!found) {
+          return std::move(found).error();
+        }
+        if (!found->has_value()) {
+          return Error::not_found("This account no longer exists.");
+        }
+        User user = **found;
+        std::vector<std::string> changed;
+        if (name && *name != user.name) {
+          user.name = *name;
+          changed.emplace_back("name");
+        }
+        if (patch.locale && *patch.locale != user.locale) {
+          user.locale = *patch.locale;
+          changed.emplace_back("locale");
+        }
+        if (!changed.empty()) {
+          if (auto r = store_.update_user_profile(tx, user.id, user.name, user.locale, now); !r) {
+            return std::move(r).error();
+          }
+          std::string fields;
+          for (const auto& f : changed) {
+            fields += (fields.empty() ? "" : ",") + json_quoted(f);
+          }
+          if (auto r = audit_event(tx, principal.org_id, user.id, "profile.updated", user.id,
+                                   patch.ip, "{\"fields\":[" + fields + "]}");
+              !r) {
+            return std::move(r).error();
+          }
+        }
+        auto memberships = store_.memberships_of(tx, user.id);
+        if (!memberships) {
+          return std::move(memberships).error();
+        }
+        return Profile{std::move(user), std::move(memberships).value()};
       });
 }
 

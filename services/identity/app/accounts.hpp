@@ -90,6 +90,13 @@ struct Profile {
   std::vector<Membership> memberships;
 };
 
+// A JSON Merge Patch of one's own profile: a field left out stays as it is.
+struct ProfilePatch {
+  std::optional<std::string> name;
+  std::optional<std::string> locale;  // fr or en
+  std::string ip;
+};
+
 class Accounts {
  public:
   Accounts(db::Database& db, IdentityStore& store, auth::KeyRing& keys, TokenSettings tokens,
@@ -123,8 +130,18 @@ class Accounts {
   static constexpr std::size_t kMaxOrganisationsPerUser = 50;
 
   // Revokes the family of the refresh token (log out on this device). Unknown tokens are fine.
-  Result<void> logout(const std::string& refresh_token, const std::string& ip);
+  // `client_id` is the OAuth client that authenticated at the revocation endpoint (RFC 7009
+  // §2.1), nullopt for a first-party log-out: a token is revoked only at the request of the one
+  // it was issued to, a client's by that client and the portal's by a first-party caller;
+  // kForbidden otherwise, and the token stays valid.
+  Result<void> logout(const std::string& refresh_token, const std::string& ip,
+                      const std::optional<std::string>& client_id = std::nullopt);
   Result<Profile> profile(const Principal& principal);
+  // Changes one's own name and language, recorded as profile.updated in the organisation of the
+  // session. kInvalid with a field error for each bad field; kForbidden for API keys and OAuth
+  // clients (they act for a person, they do not edit them). No version check: only the person
+  // edits their profile, and the last of their own edits wins.
+  Result<Profile> update_profile(const Principal& principal, const ProfilePatch& patch);
   // Email verification: sign-up sends a link (valid 48 h); the token in it marks the address as
   // verified. kNotFound for an unknown token, kGone for an expired or spent one.
   Result<void> verify_email(const std::string& token, const std::string& ip);

@@ -55,8 +55,15 @@ Result<void> check_grant(domain::OrgRole granter, domain::OrgRole role) {
 }  // namespace
 
 Members::Members(db::Database& db, IdentityStore& store, const Clock& clock,
-                 std::chrono::seconds invitation_ttl, OAuthStore* oauth)
-    : db_(db), store_(store), clock_(clock), invitation_ttl_(invitation_ttl), oauth_(oauth) {}
+                 std::chrono::seconds invitation_ttl, OAuthStore* oauth, Notifier* notifier,
+                 std::string portal_url)
+    : db_(db),
+      store_(store),
+      clock_(clock),
+      invitation_ttl_(invitation_ttl),
+      oauth_(oauth),
+      notifier_(notifier),
+      portal_url_(std::move(portal_url)) {}
 
 Result<std::vector<Member>> Members::list(const Principal& caller, const std::string& after_user_id,
                                           int limit) {
@@ -125,7 +132,9 @@ Result<CreatedInvitation> Members::invite(const Principal& caller, const InviteC
         if (auto r = store_.insert_invitation(tx, inv, auth::token_hash(created.token)); !r) {
           return std::move(r).error();
         }
-        // The token stays out of the event: the bus and its consumers never see a credential.
+        // The token stays out of this event: the bus and its consumers never see a credential. The
+        // email request below carries it, in the link, to the notifications port only, as the
+        // verification and reset links do.
         if (auto r = emit(tx, clock_, "identity.InvitationCreated.v1", inv.id, caller.org_id,
                           "{\"invitation_id\":" + json_quoted(inv.id) + ",\"org_id\":" +
                               json_quoted(inv.org_id) + ",\"email\":" + json_quoted(inv.email) +
@@ -142,8 +151,47 @@ Result<CreatedInvitation> Members::invite(const Principal& caller, const InviteC
             !r) {
           return std::move(r).error();
         }
+        if (auto r = send_invitation(tx, caller, inv, created.token, *user); !r) {
+          return std::move(r).error();
+        }
         return created;
       });
+}
+
+Result<void> Members::send_invitation(db::Transaction& tx, const Principal& caller,
+                                      const Invitation& invitation, const std::string& token,
+                                      const std::optional<User>& invitee) {
+  if (notifier_ == nullptr) {
+    return {};
+  }
+  std::string locale = invitee ? invitee->locale : "fr";
+  std::string inviter_name;
+  if (caller.kind == Principal::Kind::kUser) {
+    auto inviter = store_.find_user(tx, caller.subject);
+    if (!inviter) {
+      return std::move(inviter).error();
+    }
+    if (inviter->has_value()) {
+      inviter_name = (*inviter)->name;
+      if (!invitee) {
+        locale = (*inviter)->locale;
+      }
+    }
+  }
+  auto org_name = store_.org_name(tx, invitation.org_id);
+  if (!org_name) {
+    return std::move(org_name).error();
+  }
+  return notifier_->send_email(
+      tx, EmailRequest{invitation.email,
+                       locale,
+                       "invitation",
+                       {{"link", portal_url_ + "/accept-invitation?token=" + token},
+                        {"org_name", org_name->value_or("")},
+                        {"role", std::string(domain::role_name(invitation.role))},
+                        {"invited_by", inviter_name},
+                        {"expires_at", format_rfc3339(invitation.expires_at)}},
+                       invitation.org_id});
 }
 
 Result<std::vector<Invitation>> Members::pending_invitations(const Principal& caller,

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "atelier/core/principal.hpp"
+#include "identity/app/notifier.hpp"
 #include "identity/app/oauth_store.hpp"
 #include "identity/app/store.hpp"
 
@@ -22,7 +23,9 @@ struct InviteCommand {
 
 struct CreatedInvitation {
   Invitation invitation;
-  std::string token;  // shown once, to whoever sends it to the invitee; only its digest is kept
+  // Shown once, to the inviter (who may pass it on themselves); the invitee also gets it by email,
+  // in the link to the portal's accept page. Only its digest is kept.
+  std::string token;
 };
 
 struct AcceptedInvitation {
@@ -35,9 +38,11 @@ class Members {
   static constexpr std::chrono::seconds kInvitationTtl{7 * 24 * 3600};
 
   // `oauth`, when given, lets a demotion or a removal revoke the OAuth clients the member
-  // registered whose roles it no longer covers, as it does API keys.
+  // registered whose roles it no longer covers, as it does API keys. `notifier`, when given,
+  // emails each invitation a link to `portal_url` + /accept-invitation?token=...
   Members(db::Database& db, IdentityStore& store, const Clock& clock = SystemClock::instance(),
-          std::chrono::seconds invitation_ttl = kInvitationTtl, OAuthStore* oauth = nullptr);
+          std::chrono::seconds invitation_ttl = kInvitationTtl, OAuthStore* oauth = nullptr,
+          Notifier* notifier = nullptr, std::string portal_url = {});
 
   // The members of the caller's organisation, by user id; `after_user_id` is the cursor.
   Result<std::vector<Member>> list(const Principal& caller, const std::string& after_user_id,
@@ -45,7 +50,8 @@ class Members {
 
   // kInvalid for a bad email or role (owner cannot be invited), kForbidden unless the caller may
   // invite and grant that role, kConflict when the address is already a member's. Inviting an
-  // address again replaces its pending invitation (the older link stops working).
+  // address again replaces its pending invitation (the older link stops working). The invitee is
+  // emailed the link (template "invitation") in the same transaction.
   Result<CreatedInvitation> invite(const Principal& caller, const InviteCommand& cmd);
   // Invitations neither accepted, cancelled nor expired; never their tokens.
   Result<std::vector<Invitation>> pending_invitations(const Principal& caller,
@@ -86,8 +92,16 @@ class Members {
   db::Database& db_;
   IdentityStore& store_;
   const Clock& clock_;
+  // Asks the notifier to email the invitation's link, in the invitee's language when they have
+  // an account, else in the inviter's.
+  Result<void> send_invitation(db::Transaction& tx, const Principal& caller,
+                               const Invitation& invitation, const std::string& token,
+                               const std::optional<User>& invitee);
+
   std::chrono::seconds invitation_ttl_;
   OAuthStore* oauth_;
+  Notifier* notifier_;
+  std::string portal_url_;
 };
 
 }  // namespace atelier::identity::app

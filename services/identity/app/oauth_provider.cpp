@@ -296,6 +296,28 @@ Result<TokenResponse> OAuthProvider::token(const TokenRequest& request) {
   return refresh(request, &client);
 }
 
+Result<std::optional<OAuthError>> OAuthProvider::revoke(const ClientCredentials& credentials,
+                                                        const std::string& token,
+                                                        const std::string& ip) {
+  std::optional<std::string> client_id;
+  if (!credentials.client_id.empty() || credentials.client_secret) {
+    OAuthClient client;
+    auto authenticated = authenticate(credentials, client);
+    if (!authenticated || *authenticated) {
+      return authenticated;
+    }
+    client_id = client.id;
+  }
+  auto done = accounts_.logout(token, ip, client_id);
+  if (!done) {
+    if (done.error().code == ErrorCode::kForbidden) {
+      return std::optional<OAuthError>(refusal("unauthorized_client", done.error().message));
+    }
+    return std::move(done).error();
+  }
+  return std::optional<OAuthError>();
+}
+
 Result<TokenResponse> OAuthProvider::refresh(const TokenRequest& request,
                                              const OAuthClient* client) {
   if (request.refresh_token.empty()) {

@@ -96,6 +96,14 @@ class OAuthProvider {
   // POST /oauth2/token.
   Result<TokenResponse> token(const TokenRequest& request);
 
+  // POST /oauth2/revoke (RFC 7009): ends the session of a refresh token. Without client
+  // credentials only a first-party (portal) token is revoked; with them the client is
+  // authenticated as at the token endpoint, and only a token issued to it is revoked. A token
+  // issued to someone else is refused (unauthorized_client) and stays valid; an unknown one is
+  // fine.
+  Result<std::optional<OAuthError>> revoke(const ClientCredentials& credentials,
+                                           const std::string& token, const std::string& ip);
+
  private:
   // Authenticates the client of a token request: client_secret_basic or client_secret_post for a
   // confidential client (compared as digests, in constant time), the client_id alone for a public

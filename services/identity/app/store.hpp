@@ -135,12 +135,17 @@ class IdentityStore {
   virtual Result<bool> use_user_token(Tx& tx, const std::string& id, TimePoint at) = 0;
   virtual Result<void> set_password_hash(Tx& tx, const std::string& user_id,
                                          const std::string& hash, TimePoint at) = 0;
+  // The fields a person edits on their own profile.
+  virtual Result<void> update_user_profile(Tx& tx, const std::string& user_id,
+                                           const std::string& name, const std::string& locale,
+                                           TimePoint at) = 0;
   // Ends every session of the user, in every organisation; returns how many tokens were revoked.
   virtual Result<int64_t> revoke_all_refresh_tokens(Tx& tx, const std::string& user_id,
                                                     TimePoint at) = 0;
 
   virtual Result<void> insert_org(Tx& tx, const std::string& id, const std::string& name,
                                   const std::string& created_by, TimePoint at) = 0;
+  virtual Result<std::optional<std::string>> org_name(Tx& tx, const std::string& org_id) = 0;
   virtual Result<void> insert_membership(Tx& tx, const std::string& org_id,
                                          const std::string& user_id, domain::OrgRole role,
                                          TimePoint at) = 0;

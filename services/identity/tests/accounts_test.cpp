@@ -5,12 +5,19 @@
 
 #include <boost/json/parse.hpp>
 #include <fstream>
+#include <set>
 
+#include "atelier/auth/secrets.hpp"
+#include "atelier/core/uuid.hpp"
 #include "atelier/db/migrations.hpp"
 #include "atelier/events/outbox.hpp"
 #include "backend.hpp"
 #include "identity/adapters/outbox_notifier.hpp"
+#include "identity/adapters/sql_mfa_store.hpp"
+#include "identity/adapters/sql_oauth_store.hpp"
 #include "identity/adapters/sql_store.hpp"
+#include "identity/app/api_keys.hpp"
+#include "identity/app/members.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 
@@ -290,6 +297,206 @@ TEST_P(AccountsTest, OnPostgresAQueryThatForgetsTheOrgFilterStillSeesOnlyItsOrga
     EXPECT_EQ(org, marie.org_id) << "a row of another organisation (" << paul.org_id
                                  << ") was visible";
   }
+}
+
+// Everything an organisation owns: the tables of identity's migrations with an org_id column. A
+// new one fails the test below until it is listed here and given a row of the other organisation.
+const std::set<std::string>& tenant_tables() {
+  static const std::set<std::string> tables = {
+      "orgs",     "memberships", "refresh_tokens", "audit_log",     "invitations",
+      "api_keys", "user_tokens", "mfa_challenges", "oauth_clients", "oauth_codes"};
+  return tables;
+}
+
+// The tables identity's migrations create (the test schema also holds the events library's).
+std::set<std::string> identity_tables() {
+  std::set<std::string> out;
+  constexpr std::string_view kCreate = "CREATE TABLE ";
+  for (const auto& file : atelier_identity_migrations()) {
+    for (size_t at = file.sql.find(kCreate); at != std::string::npos;
+         at = file.sql.find(kCreate, at + kCreate.size())) {
+      const size_t start = at + kCreate.size();
+      const size_t end = file.sql.find_first_of(" (\n", start);
+      out.insert(file.sql.substr(start, end - start));
+    }
+  }
+  return out;
+}
+
+TEST_P(AccountsTest, OnPostgresEveryTableAnOrganisationOwnsHidesTheOtherOrganisationsRows) {
+  if (!is_postgres()) {
+    GTEST_SKIP() << "row-level security is PostgreSQL's";
+  }
+  const auto marie = register_marie();
+  const auto paul = register_marie("paul@plomberie-martin.fr");
+  // Paul's organisation gets rows everywhere: through the use cases where they are at hand
+  // (sign-up: orgs, memberships, audit_log, user_tokens; log-in: refresh_tokens), the stores
+  // otherwise.
+  ASSERT_TRUE(accounts_->login({"paul@plomberie-martin.fr", kPassword, "", "10.0.3.2"}));
+  const Principal paul_owner{Principal::Kind::kUser, paul.user_id, paul.org_id, {"owner"}, "jti"};
+  Members members(*db_, store_, clock_);
+  auto invited = members.invite(paul_owner, {"apprenti@plomberie-martin.fr", "guest", "10.0.3.2"});
+  ASSERT_TRUE(invited) << invited.error().message;
+  ApiKeys api_keys(*db_, store_, clock_);
+  auto key = api_keys.create(paul_owner, {"ERP", "member", "10.0.3.2"});
+  ASSERT_TRUE(key) << key.error().message;
+  adapters::SqlMfaStore mfa;
+  adapters::SqlOAuthStore oauth;
+  auto stored = db_->transact(
+      db::TxOptions{.mode = db::TxMode::kWrite, .org_id = paul.org_id},
+      [&](db::Transaction& tx) -> Result<void> {
+        const TimePoint now = clock_.now();
+        if (auto r =
+                mfa.insert_challenge(tx,
+                                     MfaChallenge{Uuid::v7(clock_).str(), paul.org_id, paul.user_id,
+                                                  now + std::chrono::minutes(5), 0, std::nullopt},
+                                     auth::token_hash("challenge"), now);
+            !r) {
+          return r;
+        }
+        const OAuthClient client{Uuid::v7(clock_).str(),
+                                 paul.org_id,
+                                 "Paul ERP",
+                                 domain::ClientType::kPublic,
+                                 {"https://paul.example/cb"},
+                                 {domain::GrantType::kAuthorizationCode},
+                                 {},
+                                 paul.user_id,
+                                 now,
+                                 std::nullopt};
+        if (auto r = oauth.insert_client(tx, client, ""); !r) {
+          return r;
+        }
+        return oauth.insert_code(
+            tx,
+            AuthorizationCode{Uuid::v7(clock_).str(), paul.org_id, client.id, paul.user_id,
+                              "https://paul.example/cb", "openid", "", "challenge", now, now,
+                              now + std::chrono::minutes(1), std::nullopt, ""},
+            auth::token_hash("code"));
+      });
+  ASSERT_TRUE(stored) << stored.error().message;
+
+  // The list above is every table of identity with an org_id column.
+  auto with_org_id =
+      db_->transact(db::TxOptions{.mode = db::TxMode::kRead, .org_id = {}, .cross_tenant = true},
+                    [&](db::Transaction& tx) -> Result<std::set<std::string>> {
+                      auto rows = tx.query(
+                          "SELECT table_name FROM information_schema.columns "
+                          "WHERE table_schema = current_schema() AND column_name = 'org_id'");
+                      if (!rows) {
+                        return std::move(rows).error();
+                      }
+                      const std::set<std::string> ours = identity_tables();
+                      std::set<std::string> out;
+                      for (const auto& row : *rows) {
+                        if (ours.contains(row.get_text(0))) {
+                          out.insert(row.get_text(0));
+                        }
+                      }
+                      return out;
+                    });
+  ASSERT_TRUE(with_org_id) << with_org_id.error().message;
+  EXPECT_EQ(*with_org_id, tenant_tables())
+      << "a table with an org_id column is missing from tenant_tables() (or one listed is gone)";
+
+  for (const auto& table : tenant_tables()) {
+    // Across tenants Paul's rows are there, so the check that follows is not vacuous.
+    EXPECT_GT(scalar("SELECT COUNT(*) FROM " + table + " WHERE org_id = '" + paul.org_id + "'"), 0)
+        << table;
+    EXPECT_EQ(scalar("SELECT COUNT(*) FROM pg_class WHERE oid = to_regclass('" + table +
+                     "') AND relrowsecurity AND relforcerowsecurity"),
+              1)
+        << table << " is not under forced row-level security";
+    // In a transaction for Marie's organisation, a query without a filter, and one asking for
+    // Paul's organisation by name, see none of his rows.
+    auto seen = db_->transact(
+        db::TxOptions{.mode = db::TxMode::kRead, .org_id = marie.org_id},
+        [&](db::Transaction& tx) -> Result<std::pair<std::set<std::string>, int64_t>> {
+          auto all = tx.query("SELECT DISTINCT org_id FROM " + table);
+          if (!all) {
+            return std::move(all).error();
+          }
+          std::set<std::string> orgs;
+          for (const auto& row : *all) {
+            orgs.insert(row.get_text(0));
+          }
+          auto named =
+              tx.query("SELECT COUNT(*) FROM " + table + " WHERE org_id = $1", paul.org_id);
+          if (!named) {
+            return std::move(named).error();
+          }
+          return std::pair{orgs, (*named)[0].get_int(0)};
+        });
+    ASSERT_TRUE(seen) << table << ": " << seen.error().message;
+    EXPECT_FALSE(seen->first.contains(paul.org_id)) << table << " shows Paul's rows to Marie";
+    for (const auto& org : seen->first) {
+      EXPECT_EQ(org, marie.org_id) << table;
+    }
+    EXPECT_EQ(seen->second, 0) << table;
+  }
+}
+
+TEST_P(AccountsTest, AFailedLogInIsInTheAuditLogOfEveryOrganisationOfTheAccount) {
+  const auto marie = register_marie();
+  const auto paul = register_marie("paul@plomberie-martin.fr");
+  const Principal marie_owner{Principal::Kind::kUser, marie.user_id, marie.org_id, {"owner"}, ""};
+  auto second = accounts_->create_org(marie_owner, "Durand Rénovation", "10.0.4.1");
+  ASSERT_TRUE(second) << second.error().message;
+  ASSERT_FALSE(accounts_->login({"marie@durand-batiment.fr", "wrong", "", "10.0.4.2"}));
+  ASSERT_FALSE(accounts_->login({"nobody@example.fr", "wrong", "", "10.0.4.2"}));
+
+  const auto failures_seen_by = [&](const Principal& owner) {
+    auto entries = accounts_->audit(owner, "", 200);
+    EXPECT_TRUE(entries) << entries.error().message;
+    std::vector<AuditEntry> failed;
+    for (const auto& e : entries ? *entries : std::vector<AuditEntry>{}) {
+      if (e.action == "login.failed") {
+        failed.push_back(e);
+      }
+    }
+    return failed;
+  };
+  for (const auto& org : {marie.org_id, second->org_id}) {
+    const auto failed =
+        failures_seen_by({Principal::Kind::kUser, marie.user_id, org, {"owner"}, ""});
+    ASSERT_EQ(failed.size(), 1u) << org;
+    EXPECT_EQ(failed[0].actor, "marie@durand-batiment.fr");
+    EXPECT_EQ(failed[0].target, marie.user_id);
+    EXPECT_EQ(failed[0].ip, "10.0.4.2");
+  }
+  EXPECT_TRUE(
+      failures_seen_by({Principal::Kind::kUser, paul.user_id, paul.org_id, {"owner"}, ""}).empty());
+  // The unknown address is in no organisation's log.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'login.failed' AND org_id = ''"),
+            1);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE actor = 'nobody@example.fr' AND "
+                   "org_id <> ''"),
+            0);
+}
+
+TEST_P(AccountsTest, TheAuditLogRefusesUpdatesAndDeletes) {
+  const auto marie = register_marie();
+  const int64_t before = scalar("SELECT COUNT(*) FROM audit_log");
+  ASSERT_GT(before, 0);
+  // In a transaction for Marie's organisation, so that row-level security lets the rows be seen:
+  // the refusal comes from the table itself.
+  for (const char* sql : {"UPDATE audit_log SET action = 'nothing.happened'",
+                          "DELETE FROM audit_log", "UPDATE audit_log SET org_id = ''"}) {
+    auto changed =
+        db_->transact(db::TxOptions{.mode = db::TxMode::kWrite, .org_id = marie.org_id},
+                      [&](db::Transaction& tx) -> Result<int64_t> { return tx.execute(sql); });
+    ASSERT_FALSE(changed) << sql << " changed " << *changed << " rows";
+    EXPECT_NE(changed.error().message.find("append-only"), std::string::npos)
+        << changed.error().message;
+  }
+  if (is_postgres()) {
+    auto truncated = db_->transact([&](db::Transaction& tx) -> Result<void> {
+      return tx.execute_script("TRUNCATE audit_log");
+    });
+    EXPECT_FALSE(truncated);
+  }
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log"), before);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'account.registered'"), 1);
 }
 
 TEST_P(AccountsTest, AnExpiredRefreshTokenIsRefused) {

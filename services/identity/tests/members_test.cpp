@@ -4,12 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json/parse.hpp>
 #include <fstream>
 
 #include "atelier/auth/secrets.hpp"
 #include "atelier/db/migrations.hpp"
 #include "atelier/events/outbox.hpp"
 #include "backend.hpp"
+#include "identity/adapters/outbox_notifier.hpp"
 #include "identity/adapters/sql_store.hpp"
 #include "identity/app/accounts.hpp"
 #include "identity/app/api_keys.hpp"
@@ -163,6 +165,58 @@ TEST_P(MembersTest, AnInvitedPersonAcceptsAndAppearsInTheList) {
   auto tokens = accounts_->login({"paul@plomberie-martin.fr", kPassword, marie_.org_id, kIp});
   ASSERT_TRUE(tokens) << tokens.error().message;
   EXPECT_EQ(tokens->roles, std::vector<std::string>{"member"});
+}
+
+TEST_P(MembersTest, TheInviteeIsEmailedALinkToTheAcceptPageWithTheToken) {
+  adapters::OutboxNotifier notifier{clock_};
+  Members emailing(*db_, store_, clock_, Members::kInvitationTtl, nullptr, &notifier,
+                   "https://atelier.example");
+  auto english =
+      accounts_->register_account({"tom@roofs.example", kPassword, "Tom", "Roofs Ltd", "en", kIp});
+  ASSERT_TRUE(english) << english.error().message;
+  auto created = emailing.invite(marie(), {" Tom@Roofs.Example", "guest", kIp});
+  ASSERT_TRUE(created) << created.error().message;
+
+  auto sent = db_->transact([&](db::Transaction& tx) -> Result<std::vector<events::CloudEvent>> {
+    auto rows = tx.query(
+        "SELECT envelope FROM outbox WHERE type = 'notifications.EmailRequested.v1' "
+        "AND envelope LIKE '%invitation%' ORDER BY seq");
+    if (!rows) {
+      return std::move(rows).error();
+    }
+    std::vector<events::CloudEvent> out;
+    for (const auto& row : *rows) {
+      auto e = events::CloudEvent::from_json(row.get_text(0));
+      if (!e) {
+        return std::move(e).error();
+      }
+      out.push_back(std::move(e).value());
+    }
+    return out;
+  });
+  ASSERT_TRUE(sent) << sent.error().message;
+  ASSERT_EQ(sent->size(), 1u);
+  const auto data = boost::json::parse((*sent)[0].data).as_object();
+  EXPECT_EQ(data.at("to").as_string(), "tom@roofs.example");
+  EXPECT_EQ(data.at("template").as_string(), "invitation");
+  EXPECT_EQ(data.at("locale").as_string(), "en") << "the invitee's own language";
+  const auto& params = data.at("params").as_object();
+  EXPECT_EQ(params.at("link").as_string(),
+            "https://atelier.example/accept-invitation?token=" + created->token);
+  EXPECT_EQ(params.at("org_name").as_string(), "Durand Bâtiment");
+  EXPECT_EQ(params.at("role").as_string(), "guest");
+  EXPECT_EQ((*sent)[0].org_id, marie_.org_id);
+  // The token travels in the email request only, never in the invitation's own event.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM outbox WHERE type = 'identity.InvitationCreated.v1' "
+                   "AND envelope LIKE '%" +
+                   created->token + "%'"),
+            0);
+  // The link in the email is the one that works.
+  const std::string link(params.at("link").as_string());
+  auto accepted =
+      emailing.accept(as(*english, english->org_id), link.substr(link.find("token=") + 6), kIp);
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  EXPECT_EQ(accepted->org_id, marie_.org_id);
 }
 
 TEST_P(MembersTest, TheMemberListPagesByCursor) {

@@ -251,6 +251,26 @@ TEST_P(OAuthFlowTest, AuthorizationCodeWithPkceFromRegistrationToRefresh) {
                 .status,
             401);
 
+  // Revocation (RFC 7009 §2.1): only the client the token was issued to ends its session.
+  const std::string current = text(body_of(refreshed), "refresh_token");
+  auto anonymous = form("/oauth2/revoke", "token=" + url_encode(current));
+  EXPECT_EQ(anonymous.status, 400) << anonymous.body;
+  EXPECT_EQ(text(body_of(anonymous), "error"), "unauthorized_client");
+  auto wrong_secret = form("/oauth2/revoke", "token=" + url_encode(current),
+                           "Basic " + base64(client_id + ":not-the-secret"));
+  EXPECT_EQ(wrong_secret.status, 401) << wrong_secret.body;
+  EXPECT_EQ(send(Method::kPost, "/api/v1/auth/logout",
+                 json::serialize(json::object{{"refresh_token", current}}), "")
+                .status,
+            403)
+      << "the portal's log-out does not end an application's session";
+  auto revoked = form("/oauth2/revoke", "token=" + url_encode(current), basic(app));
+  EXPECT_EQ(revoked.status, 200) << revoked.body;
+  auto after = form("/oauth2/token",
+                    "grant_type=refresh_token&refresh_token=" + url_encode(current), basic(app));
+  EXPECT_EQ(after.status, 400) << after.body;
+  EXPECT_EQ(text(body_of(after), "error"), "invalid_grant");
+
   auto audit = send(Method::kGet, "/api/v1/audit?limit=50", {}, "Bearer " + marie.access_token);
   EXPECT_NE(audit.body.find("oauth_client.created"), std::string::npos);
   EXPECT_NE(audit.body.find("oauth.consent_granted"), std::string::npos);
