@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -120,6 +121,45 @@ std::string file_etag(const FoundFile& file) {
   return buf;
 }
 
+// Whether the client takes gzip: a "gzip" (or "*") coding in Accept-Encoding without q=0.
+bool accepts_gzip(std::string_view header) {
+  size_t pos = 0;
+  while (pos < header.size()) {
+    size_t comma = header.find(',', pos);
+    if (comma == std::string_view::npos) {
+      comma = header.size();
+    }
+    std::string_view item = header.substr(pos, comma - pos);
+    pos = comma + 1;
+    const size_t semicolon = item.find(';');
+    std::string_view coding = item.substr(0, semicolon);
+    while (!coding.empty() && coding.front() == ' ') {
+      coding.remove_prefix(1);
+    }
+    while (!coding.empty() && coding.back() == ' ') {
+      coding.remove_suffix(1);
+    }
+    if (coding != "gzip" && coding != "*") {
+      continue;
+    }
+    if (semicolon == std::string_view::npos) {
+      return true;
+    }
+    std::string_view params = item.substr(semicolon + 1);
+    const size_t q = params.find("q=");
+    if (q == std::string_view::npos) {
+      return true;
+    }
+    // q=0 (or 0.0, 0.000) refuses it; any other weight accepts it.
+    std::string_view value = params.substr(q + 2);
+    value = value.substr(0, value.find_first_of(" ;"));
+    double weight = 1;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), weight);
+    return ec != std::errc() || weight > 0;
+  }
+  return false;
+}
+
 bool spa_route(std::string_view path) {
   if (path == "/api" || path.starts_with("/api/")) {
     return false;
@@ -155,14 +195,30 @@ Handler static_files(fs::path root, bool spa_fallback) {
       return not_found();
     }
     FileRepresentation representation;
-    representation.etag = file_etag(*file);
-    representation.size = file->size;
     representation.content_type = content_type_for(file->path.filename().string());
     const bool hashed_asset = !fallback && request.path.starts_with("/assets/");
     representation.cache_control =
         hashed_asset ? "public, max-age=31536000, immutable" : "no-cache";
-    representation.file = std::move(file->path);
-    return serve_file(request, std::move(representation));
+    // A gzip copy beside the file (the portal's build writes them) goes to clients that take it:
+    // the same content, a third of the bytes. Its ETag differs from the plain file's.
+    std::optional<FoundFile> gzipped;
+    if (accepts_gzip(request.header("Accept-Encoding"))) {
+      gzipped = find_file(root, fs::relative(file->path, root).concat(".gz"));
+    }
+    const bool gzip = gzipped.has_value();
+    FoundFile& chosen = gzip ? *gzipped : *file;
+    representation.etag = file_etag(chosen);
+    if (gzip) {
+      representation.etag.insert(representation.etag.size() - 1, "-gz");
+    }
+    representation.size = chosen.size;
+    representation.file = std::move(chosen.path);
+    Response response = serve_file(request, std::move(representation));
+    if (gzip) {
+      response.headers.set("Content-Encoding", "gzip");
+    }
+    response.headers.set("Vary", "Accept-Encoding");
+    return response;
   };
 }
 

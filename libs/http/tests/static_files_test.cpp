@@ -37,12 +37,16 @@ class StaticFiles : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(base_); }
 
-  Response get(std::string path, bool spa = true, std::string if_none_match = "") {
+  Response get(std::string path, bool spa = true, std::string if_none_match = "",
+               std::string accept_encoding = "") {
     Request request;
     request.method = Method::kGet;
     EXPECT_TRUE(request.set_target(path)) << path;
     if (!if_none_match.empty()) {
       request.headers.add("If-None-Match", if_none_match);
+    }
+    if (!accept_encoding.empty()) {
+      request.headers.add("Accept-Encoding", accept_encoding);
     }
     return static_files(root_, spa)(request);
   }
@@ -79,6 +83,36 @@ TEST_F(StaticFiles, AnswersNotModifiedForAMatchingEtag) {
   EXPECT_FALSE(again.file.has_value());
   EXPECT_EQ(again.headers.get("ETag"), etag);
   EXPECT_EQ(get("/assets/app.3f2a.js", true, "\"other\"").status, 200);
+}
+
+TEST_F(StaticFiles, GzipCopiesGoToClientsThatTakeGzip) {
+  write_file(root_ / "assets" / "app.3f2a.js.gz", "gzipped js");
+  write_file(root_ / "index.html.gz", "gzipped index");
+  const Response plain = get("/assets/app.3f2a.js");
+  EXPECT_EQ(plain.file->path.filename(), "app.3f2a.js");
+  EXPECT_EQ(plain.headers.get("Content-Encoding"), "");
+  EXPECT_EQ(plain.headers.get("Vary"), "Accept-Encoding");
+
+  const Response gz = get("/assets/app.3f2a.js", true, "", "br, gzip;q=0.8, deflate");
+  ASSERT_TRUE(gz.file.has_value());
+  EXPECT_EQ(gz.file->path.filename(), "app.3f2a.js.gz");
+  EXPECT_EQ(gz.headers.get("Content-Encoding"), "gzip");
+  EXPECT_EQ(gz.headers.get("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(gz.headers.get("Vary"), "Accept-Encoding");
+  EXPECT_NE(gz.headers.get("ETag"), plain.headers.get("ETag"));
+  // Revalidation matches each representation's own tag.
+  EXPECT_EQ(get("/assets/app.3f2a.js", true, std::string(gz.headers.get("ETag")), "gzip").status,
+            304);
+
+  EXPECT_EQ(get("/assets/app.3f2a.js", true, "", "gzip;q=0").file->path.filename(), "app.3f2a.js");
+  EXPECT_EQ(get("/assets/app.3f2a.js", true, "", "identity").file->path.filename(), "app.3f2a.js");
+  EXPECT_EQ(get("/assets/app.3f2a.js", true, "", "*").headers.get("Content-Encoding"), "gzip");
+  // No gzip copy: the file as it is.
+  EXPECT_EQ(get("/assets/app.3f2a.css", true, "", "gzip").headers.get("Content-Encoding"), "");
+  // The SPA fallback's index too.
+  const Response route = get("/projects/42", true, "", "gzip");
+  EXPECT_EQ(route.file->path.filename(), "index.html.gz");
+  EXPECT_EQ(route.headers.get("Content-Type"), "text/html; charset=utf-8");
 }
 
 TEST_F(StaticFiles, NeverLeavesTheRoot) {
