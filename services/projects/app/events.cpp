@@ -60,4 +60,20 @@ Result<void> emit_participant_removed(db::Transaction& tx, const Clock& clock,
   return append(tx, clock, "projects.ParticipantRemoved.v1", p.project_id, p.org_id, data);
 }
 
+Result<void> emit_lot(db::Transaction& tx, const Clock& clock, std::string_view type,
+                      const domain::Lot& lot) {
+  const json::object data{{"project_id", lot.project_id},
+                          {"lot_id", lot.id},
+                          {"code", lot.code},
+                          {"name", lot.name},
+                          {"trade", opt(lot.trade)},
+                          {"position", lot.position}};
+  return append(tx, clock, type, lot.project_id, lot.org_id, data);
+}
+
+Result<void> emit_lot_deleted(db::Transaction& tx, const Clock& clock, const domain::Lot& lot) {
+  const json::object data{{"project_id", lot.project_id}, {"lot_id", lot.id}, {"code", lot.code}};
+  return append(tx, clock, "projects.LotDeleted.v1", lot.project_id, lot.org_id, data);
+}
+
 }  // namespace atelier::projects::app

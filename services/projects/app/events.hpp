@@ -1,6 +1,7 @@
 // The events the projects service writes to its outbox, in the transaction of the change. Their
 // data are contracts (contracts/events/projects.*.json) that other services consume: the tasks
-// service keeps its copy of project roles from the participant events.
+// service keeps its copy of project roles from the participant events, and of the project's lots
+// from the lot events.
 #pragma once
 
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "atelier/core/clock.hpp"
 #include "atelier/db/database.hpp"
+#include "projects/domain/lot.hpp"
 #include "projects/domain/participant.hpp"
 #include "projects/domain/project.hpp"
 
@@ -28,5 +30,12 @@ Result<void> emit_participant(db::Transaction& tx, const Clock& clock, std::stri
 // projects.ParticipantRemoved.v1: {project_id, participant_id, user_id}.
 Result<void> emit_participant_removed(db::Transaction& tx, const Clock& clock,
                                       const domain::Participant& participant);
+
+// projects.LotCreated.v1 and projects.LotUpdated.v1: {project_id, lot_id, code, name, trade,
+// position}. No budget: it is for those with budget.read, and consumers plan by lot, not by cost.
+Result<void> emit_lot(db::Transaction& tx, const Clock& clock, std::string_view type,
+                      const domain::Lot& lot);
+// projects.LotDeleted.v1: {project_id, lot_id, code}.
+Result<void> emit_lot_deleted(db::Transaction& tx, const Clock& clock, const domain::Lot& lot);
 
 }  // namespace atelier::projects::app

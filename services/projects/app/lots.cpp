@@ -2,6 +2,7 @@
 
 #include "atelier/core/uuid.hpp"
 #include "projects/app/access.hpp"
+#include "projects/app/events.hpp"
 
 namespace atelier::projects::app {
 
@@ -76,6 +77,9 @@ Result<LotView> Lots::create(const Principal& caller, const std::string& project
           if (r.error().code == ErrorCode::kConflict) {
             return duplicate_code(lot.code);
           }
+          return std::move(r).error();
+        }
+        if (auto r = emit_lot(tx, clock_, "projects.LotCreated.v1", lot); !r) {
           return std::move(r).error();
         }
         return LotView{std::move(lot), sees_budget(caller, access->role)};
@@ -195,6 +199,9 @@ Result<LotView> Lots::update(const Principal& caller, const std::string& project
                        {},
                        {}};
         }
+        if (auto r = emit_lot(tx, clock_, "projects.LotUpdated.v1", lot); !r) {
+          return std::move(r).error();
+        }
         return LotView{std::move(lot), sees_budget(caller, access->role)};
       });
 }
@@ -234,7 +241,7 @@ Result<void> Lots::remove(const Principal& caller, const std::string& project_id
         if (!*removed) {
           return no_such_lot();
         }
-        return {};
+        return emit_lot_deleted(tx, clock_, **found);
       });
 }
 

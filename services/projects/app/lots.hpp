@@ -44,7 +44,8 @@ class Lots {
        MilestoneStore& milestones, const Clock& clock = SystemClock::instance());
 
   // kInvalid for bad fields, kConflict for a code the project has already or an archived
-  // project; kForbidden without project.update (and budget.write for a budget).
+  // project; kForbidden without project.update (and budget.write for a budget). Every change
+  // emits its event in its transaction: projects.LotCreated.v1, LotUpdated.v1, LotDeleted.v1.
   Result<LotView> create(const Principal& caller, const std::string& project_id, const NewLot& cmd);
   Result<LotView> get(const Principal& caller, const std::string& project_id,
                       const std::string& id);

@@ -317,6 +317,49 @@ TEST_P(ProjectsParticipantsTest, LotsHaveACodeUniqueInTheProjectAndKeepTheirOrde
   EXPECT_EQ(code_of(lots_->create(contributor, project_.id, plb)), ErrorCode::kForbidden);
 }
 
+TEST_P(ProjectsParticipantsTest, LotEventsCarryTheContractedDataWithoutTheBudget) {
+  NewLot go;
+  go.code = "GO";
+  go.name = "Gros œuvre";
+  go.trade = "maçonnerie";
+  go.budget_minor = 850'000'00;
+  auto created = lots_->create(jeanne_, project_.id, go);
+  ASSERT_TRUE(created) << created.error().message;
+  const std::string id = created->lot.id;
+  auto written = events_of("projects.LotCreated.v1");
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].data, (json::object{{"project_id", project_.id},
+                                           {"lot_id", id},
+                                           {"code", "GO"},
+                                           {"name", "Gros œuvre"},
+                                           {"trade", "maçonnerie"},
+                                           {"position", 0}}));
+  EXPECT_EQ(written[0].subject, project_.id);
+  EXPECT_EQ(written[0].org_id, "org-a");
+
+  LotPatch patch;
+  patch.name = "Gros œuvre, maçonnerie";
+  patch.trade = std::optional<std::string>();
+  ASSERT_TRUE(lots_->update(jeanne_, project_.id, id, patch, nullptr));
+  written = events_of("projects.LotUpdated.v1");
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].data.at("name"), json::value("Gros œuvre, maçonnerie"));
+  EXPECT_TRUE(written[0].data.at("trade").is_null());
+
+  // A refused change writes nothing.
+  patch.position = -1;
+  EXPECT_EQ(code_of(lots_->update(jeanne_, project_.id, id, patch, nullptr)), ErrorCode::kInvalid);
+  EXPECT_EQ(events_of("projects.LotUpdated.v1").size(), 1u);
+
+  ASSERT_TRUE(lots_->remove(jeanne_, project_.id, id, nullptr));
+  written = events_of("projects.LotDeleted.v1");
+  ASSERT_EQ(written.size(), 1u);
+  EXPECT_EQ(written[0].data,
+            (json::object{{"project_id", project_.id}, {"lot_id", id}, {"code", "GO"}}));
+  EXPECT_EQ(code_of(lots_->remove(jeanne_, project_.id, id, nullptr)), ErrorCode::kNotFound);
+  EXPECT_EQ(events_of("projects.LotDeleted.v1").size(), 1u);
+}
+
 TEST_P(ProjectsParticipantsTest, MilestonesFallWithinTheProjectAndBelongToItsLots) {
   NewLot go;
   go.code = "GO";

@@ -567,6 +567,29 @@ bool TasksService::wait_idle(std::chrono::milliseconds timeout) {
   return state_->scheduler->wait_idle(timeout);
 }
 
+namespace {
+
+// Checks `done` after every event the projections handle, until it holds or `timeout` passes.
+bool wait_for_projection(std::mutex& mutex, std::condition_variable& projected,
+                         const uint64_t& events_seen, const std::function<bool()>& done,
+                         std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex);
+  while (true) {
+    const uint64_t seen = events_seen;
+    lock.unlock();
+    if (done()) {
+      return true;
+    }
+    lock.lock();
+    if (!projected.wait_until(lock, deadline, [&] { return events_seen != seen; })) {
+      return false;
+    }
+  }
+}
+
+}  // namespace
+
 bool TasksService::wait_for_plan(const std::string& org_id, const std::string& project_id,
                                  std::chrono::milliseconds timeout) {
   State& s = *state_;
@@ -576,19 +599,20 @@ bool TasksService::wait_for_plan(const std::string& org_id, const std::string& p
         [&](db::Transaction& tx) { return s.store->find_plan(tx, org_id, project_id); });
     return plan && plan->has_value();
   };
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock lock(s.projected_mutex);
-  while (true) {
-    const uint64_t seen = s.events_seen;
-    lock.unlock();
-    if (known()) {
-      return true;
-    }
-    lock.lock();
-    if (!s.projected.wait_until(lock, deadline, [&] { return s.events_seen != seen; })) {
-      return false;
-    }
-  }
+  return wait_for_projection(s.projected_mutex, s.projected, s.events_seen, known, timeout);
+}
+
+bool TasksService::wait_for_lot(const std::string& org_id, const std::string& project_id,
+                                const std::string& lot_id, bool present,
+                                std::chrono::milliseconds timeout) {
+  State& s = *state_;
+  auto seen = [&] {
+    auto known = s.db.transact(
+        db::TxOptions{.mode = db::TxMode::kRead, .org_id = org_id},
+        [&](db::Transaction& tx) { return s.store->has_lot(tx, org_id, project_id, lot_id); });
+    return known && *known == present;
+  };
+  return wait_for_projection(s.projected_mutex, s.projected, s.events_seen, seen, timeout);
 }
 
 uint64_t TasksService::computations() const {
@@ -911,6 +935,18 @@ void TasksService::add_routes(http::Router& router) {
         return Response::json(200, app::baseline_json(*active, true, false));
       },
       route("baselines.activate"));
+
+  router.add(
+      Method::kGet, "/api/v1/projects/{id}/baselines/{baseline}/variance",
+      [&scheduling](Request& request) {
+        auto variance = scheduling.variance(*request.principal, param(request, "id"),
+                                            param(request, "baseline"));
+        if (!variance) {
+          return Response::problem(variance.error(), request);
+        }
+        return Response::json(200, *variance);
+      },
+      route("baselines.variance"));
 
   // The plan as an MS Project file (MSPDI), out and in.
   router.add(

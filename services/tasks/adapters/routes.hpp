@@ -43,10 +43,14 @@ class TasksService {
   Result<events::Consumer::Outcome> deliver(const events::CloudEvent& event);
 
   // For tests and tools: waits until the scheduler has nothing left to compute, or until a plan
-  // for the project has been projected. False on timeout.
+  // (a lot) of the project has been projected. False on timeout.
   bool wait_idle(std::chrono::milliseconds timeout = std::chrono::seconds(30));
   bool wait_for_plan(const std::string& org_id, const std::string& project_id,
                      std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Waits until the lot is known to the project (present) or no longer is (!present).
+  bool wait_for_lot(const std::string& org_id, const std::string& project_id,
+                    const std::string& lot_id, bool present = true,
+                    std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // Schedules written since start.
   uint64_t computations() const;
 

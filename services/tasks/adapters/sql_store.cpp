@@ -54,6 +54,19 @@ constexpr std::string_view kRemoveRole =
 constexpr std::string_view kRolesOf =
     "SELECT role FROM project_roles WHERE org_id = $1 AND project_id = $2 AND user_id = $3";
 
+// Lots.
+constexpr std::string_view kUpsertLot =
+    "INSERT INTO plan_lots (lot_id, org_id, project_id, code, name) VALUES ($1, $2, $3, $4, $5) "
+    "ON CONFLICT (lot_id) DO UPDATE SET code = excluded.code, name = excluded.name "
+    "WHERE plan_lots.org_id = excluded.org_id AND plan_lots.project_id = excluded.project_id";
+constexpr std::string_view kRemoveLot =
+    "DELETE FROM plan_lots WHERE org_id = $1 AND project_id = $2 AND lot_id = $3";
+constexpr std::string_view kHasLot =
+    "SELECT COUNT(*) FROM plan_lots WHERE org_id = $1 AND project_id = $2 AND lot_id = $3";
+constexpr std::string_view kUntieLot =
+    "UPDATE tasks SET lot_id = NULL, version = version + 1, updated_at = $4 "
+    "WHERE org_id = $1 AND project_id = $2 AND lot_id = $3";
+
 // Tasks.
 constexpr std::string_view kTaskColumns =
     "id, org_id, project_id, name, description, duration_days, lot_id, assignees, "
@@ -414,6 +427,31 @@ class SqlPlanStore final : public app::PlanStore {
       }
     }
     return best;
+  }
+
+  Result<void> upsert_lot(Tx& tx, const std::string& org_id, const std::string& project_id,
+                          const std::string& lot_id, const std::string& code,
+                          const std::string& name) override {
+    return done(tx.execute(kUpsertLot, lot_id, org_id, project_id, code, name));
+  }
+
+  Result<void> remove_lot(Tx& tx, const std::string& org_id, const std::string& project_id,
+                          const std::string& lot_id) override {
+    return done(tx.execute(kRemoveLot, org_id, project_id, lot_id));
+  }
+
+  Result<bool> has_lot(Tx& tx, const std::string& org_id, const std::string& project_id,
+                       const std::string& lot_id) override {
+    auto rows = tx.query(kHasLot, org_id, project_id, lot_id);
+    if (!rows) {
+      return std::move(rows).error();
+    }
+    return (*rows)[0].get_int(0) > 0;
+  }
+
+  Result<int64_t> untie_lot(Tx& tx, const std::string& org_id, const std::string& project_id,
+                            const std::string& lot_id, TimePoint now) override {
+    return tx.execute(kUntieLot, org_id, project_id, lot_id, format_rfc3339(now));
   }
 
   Result<void> insert_task(Tx& tx, const Task& t) override {

@@ -486,19 +486,47 @@ Result<ImportReport> PlanExchange::import_plan(const Principal& caller,
     return Error::invalid("The MS Project file could not be imported: links form a cycle: " +
                           names);
   }
-  if (report.warnings.size() > kMaxWarnings) {
-    const std::size_t more = report.warnings.size() - (kMaxWarnings - 1);
-    report.warnings.resize(kMaxWarnings - 1);
-    report.warnings.push_back("… and " + std::to_string(more) + " more warnings.");
-  }
 
+  // The lots the file names by id, task by task: only the project's own lots are kept, as the
+  // projects service's lot events made them known here.
+  std::vector<std::optional<std::string>> file_lots;
+  file_lots.reserve(tasks.size());
+  for (const Task& t : tasks) {
+    file_lots.push_back(t.lot_id);
+  }
+  std::vector<std::string> lot_warnings;
   auto saved = db_.transact(write_in(caller), [&](db::Transaction& tx) -> Result<void> {
+    lot_warnings.clear();
     auto found = store_.find_plan(tx, caller.org_id, project_id);
     if (!found) {
       return std::move(found).error();
     }
     if (!found->has_value()) {
       return no_such_project();
+    }
+    std::map<std::string, bool> known_lots;
+    std::map<std::string, std::size_t> foreign_lots;
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+      tasks[i].lot_id = file_lots[i];
+      if (!file_lots[i]) {
+        continue;
+      }
+      auto it = known_lots.find(*file_lots[i]);
+      if (it == known_lots.end()) {
+        auto has = store_.has_lot(tx, caller.org_id, project_id, *file_lots[i]);
+        if (!has) {
+          return std::move(has).error();
+        }
+        it = known_lots.emplace(*file_lots[i], *has).first;
+      }
+      if (!it->second) {
+        ++foreign_lots[*file_lots[i]];
+        tasks[i].lot_id.reset();
+      }
+    }
+    for (const auto& [lot, count] : foreign_lots) {
+      lot_warnings.push_back("lot " + in_quotes(lot) + " is not a lot of this project: its " +
+                             std::to_string(count) + " tasks are imported without a lot.");
     }
     if (options.replace_calendar) {
       Plan plan = std::move(**found);
@@ -555,6 +583,12 @@ Result<ImportReport> PlanExchange::import_plan(const Principal& caller,
   });
   if (!saved) {
     return std::move(saved).error();
+  }
+  report.warnings.insert(report.warnings.end(), lot_warnings.begin(), lot_warnings.end());
+  if (report.warnings.size() > kMaxWarnings) {
+    const std::size_t more = report.warnings.size() - (kMaxWarnings - 1);
+    report.warnings.resize(kMaxWarnings - 1);
+    report.warnings.push_back("… and " + std::to_string(more) + " more warnings.");
   }
   report.tasks_created = tasks.size();
   report.links_created = links.size();

@@ -54,7 +54,8 @@ class PlanExchange {
 
   // Needs plan.manage. Adds the file's work tasks and their links to the plan; nothing that is
   // already there changes (but the calendar, when asked). Summary tasks are structure and are
-  // not created; a link naming one is expanded onto its work tasks (see plan_exchange.cpp).
+  // not created; a link naming one is expanded onto its work tasks (see plan_exchange.cpp). A
+  // task keeps the lot the file names by id only when it is one of the project's lots.
   // Fails with kPayloadTooLarge beyond kMaxImportBytes, and kInvalid for a file parse_mspdi
   // refuses (the message names the line), a task the plan cannot hold, or links forming a cycle.
   // Emits tasks.TaskCreated.v1 per task, and bumps the plan's input once.

@@ -70,6 +70,24 @@ bool is_plain_id(std::string_view id) {
   });
 }
 
+// kInvalid on `lot_id` unless the lot is one of the project's, as the projects service's lot
+// events made it known: a lot of another project, or of another organisation, is unknown here.
+Result<void> check_lot(db::Transaction& tx, PlanStore& store, const std::string& org_id,
+                       const std::string& project_id, const std::optional<std::string>& lot_id) {
+  if (!lot_id) {
+    return {};
+  }
+  auto known = store.has_lot(tx, org_id, project_id, *lot_id);
+  if (!known) {
+    return std::move(known).error();
+  }
+  if (!*known) {
+    return Error::invalid("No lot with this id in this project.",
+                          {{"lot_id", "A lot of this project, or null."}});
+  }
+  return {};
+}
+
 void validate_checklist_text(const std::string& text, const std::string& field,
                              std::vector<FieldError>& errors) {
   if (text.empty() || text.size() > kMaxChecklistText) {
@@ -213,6 +231,9 @@ Result<Task> Planning::create_task(const Principal& caller, const std::string& p
     return std::move(ok).error();
   }
   auto created = db_.transact(write_in(caller), [&](db::Transaction& tx) -> Result<Task> {
+    if (auto ok = check_lot(tx, store_, caller.org_id, project_id, t.lot_id); !ok) {
+      return std::move(ok).error();
+    }
     auto rank = store_.next_rank(tx, caller.org_id, project_id, TaskStatus::kTodo);
     if (!rank) {
       return std::move(rank).error();
@@ -300,7 +321,12 @@ Result<Task> Planning::change_task(
 
 Result<Task> Planning::update_task(const Principal& caller, const std::string& id,
                                    const TaskPatch& patch, const VersionCheck& check) {
-  return change_task(caller, id, check, [&](db::Transaction&, Task& t) -> Result<void> {
+  return change_task(caller, id, check, [&](db::Transaction& tx, Task& t) -> Result<void> {
+    if (patch.lot_id && *patch.lot_id != t.lot_id) {
+      if (auto ok = check_lot(tx, store_, caller.org_id, t.project_id, *patch.lot_id); !ok) {
+        return ok;
+      }
+    }
     if (patch.name) {
       t.name = *patch.name;
     }

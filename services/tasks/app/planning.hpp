@@ -82,7 +82,9 @@ class Planning {
   Planning(db::Database& db, PlanStore& store, auth::Authorizer& authorizer, const Clock& clock,
            PlanChanged changed);
 
-  // The task goes to the end of the "todo" column. Emits tasks.TaskCreated.v1.
+  // The task goes to the end of the "todo" column. Emits tasks.TaskCreated.v1. A lot_id names
+  // one of the project's lots, as the projects service's lot events made them known (kInvalid on
+  // lot_id otherwise); so does a patch that changes it.
   Result<Task> create_task(const Principal& caller, const std::string& project_id,
                            const NewTask& cmd);
   Result<std::vector<Task>> list_tasks(const Principal& caller, const std::string& project_id,

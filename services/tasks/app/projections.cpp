@@ -13,6 +13,9 @@ constexpr std::string_view kProjectUpdated = "projects.ProjectUpdated.v1";
 constexpr std::string_view kParticipantAdded = "projects.ParticipantAdded.v1";
 constexpr std::string_view kParticipantUpdated = "projects.ParticipantUpdated.v1";
 constexpr std::string_view kParticipantRemoved = "projects.ParticipantRemoved.v1";
+constexpr std::string_view kLotCreated = "projects.LotCreated.v1";
+constexpr std::string_view kLotUpdated = "projects.LotUpdated.v1";
+constexpr std::string_view kLotDeleted = "projects.LotDeleted.v1";
 
 Error malformed(const events::CloudEvent& event, std::string_view what) {
   return Error::invalid("event " + event.id + " (" + event.type + "): " + std::string(what));
@@ -43,9 +46,10 @@ bool is_null_or_absent(const json::object& o, std::string_view key) {
 }  // namespace
 
 std::vector<std::string> Projections::event_types() {
-  return {std::string(kProjectCreated), std::string(kProjectUpdated),
-          std::string(kParticipantAdded), std::string(kParticipantUpdated),
-          std::string(kParticipantRemoved)};
+  return {std::string(kProjectCreated),     std::string(kProjectUpdated),
+          std::string(kParticipantAdded),   std::string(kParticipantUpdated),
+          std::string(kParticipantRemoved), std::string(kLotCreated),
+          std::string(kLotUpdated),         std::string(kLotDeleted)};
 }
 
 Result<std::optional<PlanRef>> Projections::apply(db::Transaction& tx,
@@ -61,6 +65,12 @@ Result<std::optional<PlanRef>> Projections::apply(db::Transaction& tx,
   }
   if (event.type == kParticipantRemoved) {
     return participant_removed(tx, event);
+  }
+  if (event.type == kLotCreated || event.type == kLotUpdated) {
+    return lot_saved(tx, event);
+  }
+  if (event.type == kLotDeleted) {
+    return lot_deleted(tx, event);
   }
   return std::optional<PlanRef>();  // not ours: nothing to do
 }
@@ -199,6 +209,46 @@ Result<std::optional<PlanRef>> Projections::participant_removed(db::Transaction&
     return malformed(event, "expected project_id and participant_id");
   }
   if (auto r = store_.remove_role(tx, event.org_id, *project_id, *participant_id); !r) {
+    return std::move(r).error();
+  }
+  return std::optional<PlanRef>();
+}
+
+Result<std::optional<PlanRef>> Projections::lot_saved(db::Transaction& tx,
+                                                      const events::CloudEvent& event) {
+  auto data = data_of(event);
+  if (!data) {
+    return std::move(data).error();
+  }
+  const auto project_id = string_of(*data, "project_id");
+  const auto lot_id = string_of(*data, "lot_id");
+  const auto code = string_of(*data, "code");
+  const auto name = string_of(*data, "name");
+  if (!project_id || project_id->empty() || !lot_id || lot_id->empty() || !code || !name) {
+    return malformed(event, "expected project_id, lot_id, code and name");
+  }
+  if (auto r = store_.upsert_lot(tx, event.org_id, *project_id, *lot_id, *code, *name); !r) {
+    return std::move(r).error();
+  }
+  return std::optional<PlanRef>();  // a lot's name moves no date
+}
+
+Result<std::optional<PlanRef>> Projections::lot_deleted(db::Transaction& tx,
+                                                        const events::CloudEvent& event) {
+  auto data = data_of(event);
+  if (!data) {
+    return std::move(data).error();
+  }
+  const auto project_id = string_of(*data, "project_id");
+  const auto lot_id = string_of(*data, "lot_id");
+  if (!project_id || project_id->empty() || !lot_id || lot_id->empty()) {
+    return malformed(event, "expected project_id and lot_id");
+  }
+  if (auto r = store_.remove_lot(tx, event.org_id, *project_id, *lot_id); !r) {
+    return std::move(r).error();
+  }
+  // Its tasks stay, untied from it, as the projects service unties the lot's milestones.
+  if (auto r = store_.untie_lot(tx, event.org_id, *project_id, *lot_id, clock_.now()); !r) {
     return std::move(r).error();
   }
   return std::optional<PlanRef>();

@@ -1,5 +1,6 @@
 // What the tasks service learns from the projects service, through its events: a plan with its
-// default working calendar per project, and who holds which role on it. Applied by an idempotent
+// default working calendar per project, who holds which role on it, and its lots (the lot_id a
+// task may name). Applied by an idempotent
 // consumer (events::Consumer), inside the transaction that records the event as handled.
 #pragma once
 
@@ -35,6 +36,8 @@ class Projections {
                                                    const events::CloudEvent& event);
   Result<std::optional<PlanRef>> participant_removed(db::Transaction& tx,
                                                      const events::CloudEvent& event);
+  Result<std::optional<PlanRef>> lot_saved(db::Transaction& tx, const events::CloudEvent& event);
+  Result<std::optional<PlanRef>> lot_deleted(db::Transaction& tx, const events::CloudEvent& event);
 
   PlanStore& store_;
   const Clock& clock_;

@@ -606,4 +606,120 @@ Result<Baseline> Scheduling::activate_baseline(const Principal& caller,
   return activated;
 }
 
+Result<json::object> Scheduling::variance(const Principal& caller, const std::string& project_id,
+                                          const std::string& baseline_id) {
+  if (auto ok = planning_.allow(caller, ProjectAction::kTasksRead, project_id); !ok) {
+    return std::move(ok).error();
+  }
+  return db_.transact(read_in(caller.org_id), [&](db::Transaction& tx) -> Result<json::object> {
+    auto plan = store_.find_plan(tx, caller.org_id, project_id);
+    if (!plan) {
+      return std::move(plan).error();
+    }
+    if (!plan->has_value()) {
+      return Error::not_found("No project with this id in your organisation.");
+    }
+    const Plan& p = **plan;
+    auto baselines = store_.baselines(tx, caller.org_id, project_id);
+    auto stored = store_.find_schedule(tx, caller.org_id, project_id);
+    auto tasks = store_.project_tasks(tx, caller.org_id, project_id);
+    if (!baselines || !stored || !tasks) {
+      return Error::unavailable("The plan could not be read: try again.");
+    }
+    const auto chosen = std::find_if(baselines->begin(), baselines->end(),
+                                     [&](const Baseline& b) { return b.id == baseline_id; });
+    if (chosen == baselines->end()) {
+      return Error::not_found("No baseline with this id on this project.");
+    }
+    if (!stored->has_value()) {
+      return Error::conflict("This plan has no schedule yet: try again in a moment.");
+    }
+    const StoredSchedule& s = **stored;
+    if (s.error) {
+      return unschedulable(s);
+    }
+    const json::object body = parse_body(s.body);
+    struct Forecast {
+      Date start;
+      Date finish;
+    };
+    std::map<std::string, Forecast> forecast;
+    if (const auto* rows = body.if_contains("tasks"); rows != nullptr && rows->is_array()) {
+      for (const auto& row : rows->as_array()) {
+        const auto& o = row.as_object();
+        auto start = parse_date(o.at("early_start").as_string());
+        auto finish = parse_date(o.at("early_finish").as_string());
+        if (start && finish) {
+          forecast[std::string(o.at("task_id").as_string())] = {*start, *finish};
+        }
+      }
+    }
+    std::optional<Date> forecast_finish;
+    if (const auto* f = body.if_contains("project_finish"); f != nullptr && f->is_string()) {
+      forecast_finish = parse_date(f->as_string());
+    }
+    std::map<std::string, const BaselineTask*> baseline;
+    std::optional<Date> baseline_finish;
+    Date earliest = p.start;
+    Date latest = forecast_finish.value_or(p.start);
+    for (const auto& bt : chosen->tasks) {
+      baseline[bt.task_id] = &bt;
+      baseline_finish = std::max(baseline_finish.value_or(bt.finish), bt.finish);
+      earliest = std::min(earliest, bt.start);
+      latest = std::max(latest, bt.finish);
+    }
+    for (const auto& [id, f] : forecast) {
+      earliest = std::min(earliest, f.start);
+      latest = std::max(latest, f.finish);
+    }
+    const int first_year = year_of(earliest) - 1;
+    const int last_year = std::min(year_of(latest) + 1, first_year + kMaxYears);
+    const domain::WorkingCalendar calendar = p.calendar.build(first_year, last_year);
+    // Working days in (from, to]: positive when `to` is later, negative when it is earlier.
+    const auto slip = [&](Date from, Date to) {
+      return calendar.working_days_between(from + std::chrono::days(1), to + std::chrono::days(1));
+    };
+    const auto date_or_null = [](const std::optional<Date>& d) {
+      return d ? json::value(format_date(*d)) : json::value(nullptr);
+    };
+    json::array rows;
+    for (const auto& t : *tasks) {
+      const auto b = baseline.find(t.id);
+      const auto f = forecast.find(t.id);
+      const BaselineTask* bt = b == baseline.end() ? nullptr : b->second;
+      const Forecast* ft = f == forecast.end() ? nullptr : &f->second;
+      const auto days_or_null = [&](bool start) {
+        if (bt == nullptr || ft == nullptr) {
+          return json::value(nullptr);
+        }
+        return start ? json::value(slip(bt->start, ft->start))
+                     : json::value(slip(bt->finish, ft->finish));
+      };
+      rows.push_back(json::object{
+          {"task_id", t.id},
+          {"name", t.name},
+          {"baseline_start", date_or_null(bt ? std::optional<Date>(bt->start) : std::nullopt)},
+          {"baseline_finish", date_or_null(bt ? std::optional<Date>(bt->finish) : std::nullopt)},
+          {"forecast_start", date_or_null(ft ? std::optional<Date>(ft->start) : std::nullopt)},
+          {"forecast_finish", date_or_null(ft ? std::optional<Date>(ft->finish) : std::nullopt)},
+          {"start_slip_days", days_or_null(true)},
+          {"finish_slip_days", days_or_null(false)}});
+    }
+    json::value finish_slip = nullptr;
+    if (baseline_finish && forecast_finish) {
+      finish_slip = slip(*baseline_finish, *forecast_finish);
+    }
+    return json::object{{"project_id", project_id},
+                        {"baseline_id", chosen->id},
+                        {"baseline_name", chosen->name},
+                        {"version", s.version},
+                        {"input_version", p.input_version},
+                        {"stale", s.version < p.input_version},
+                        {"project", json::object{{"baseline_finish", date_or_null(baseline_finish)},
+                                                 {"forecast_finish", date_or_null(forecast_finish)},
+                                                 {"finish_slip_days", std::move(finish_slip)}}},
+                        {"tasks", std::move(rows)}};
+  });
+}
+
 }  // namespace atelier::tasks::app

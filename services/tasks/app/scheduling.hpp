@@ -47,6 +47,15 @@ class Scheduling {
   Result<BaselineList> baselines(const Principal& caller, const std::string& project_id);
   Result<Baseline> activate_baseline(const Principal& caller, const std::string& project_id,
                                      const std::string& baseline_id);
+  // The baseline against the current schedule, per task of the project: {project_id,
+  // baseline_id, baseline_name, version, input_version, stale, project: {baseline_finish,
+  // forecast_finish, finish_slip_days}, tasks: [{task_id, name, baseline_start, baseline_finish,
+  // forecast_start, forecast_finish, start_slip_days, finish_slip_days}]}. Slips are signed
+  // working days of the plan's calendar (positive: late); a task added since the baseline has
+  // null baseline dates and slips; tasks deleted since are left out. Not found for a baseline of
+  // another project; kInvalid when the stored computation failed, kConflict before the first.
+  Result<boost::json::object> variance(const Principal& caller, const std::string& project_id,
+                                       const std::string& baseline_id);
 
  private:
   db::Database& db_;

@@ -59,6 +59,22 @@ class PlanStore {
                                                            const std::string& project_id,
                                                            const std::string& user_id) = 0;
 
+  // Lots (projections of the projects service's lots). upsert_lot never moves a lot to another
+  // project or organisation: a row of another one stays as it is.
+  virtual Result<void> upsert_lot(Tx& tx, const std::string& org_id, const std::string& project_id,
+                                  const std::string& lot_id, const std::string& code,
+                                  const std::string& name) = 0;
+  virtual Result<void> remove_lot(Tx& tx, const std::string& org_id, const std::string& project_id,
+                                  const std::string& lot_id) = 0;
+  // Whether the project has this lot.
+  virtual Result<bool> has_lot(Tx& tx, const std::string& org_id, const std::string& project_id,
+                               const std::string& lot_id) = 0;
+  // Unties the project's tasks from the lot (lot_id NULL), bumping their versions; returns how
+  // many were.
+  virtual Result<int64_t> untie_lot(Tx& tx, const std::string& org_id,
+                                    const std::string& project_id, const std::string& lot_id,
+                                    TimePoint now) = 0;
+
   // Tasks.
   virtual Result<void> insert_task(Tx& tx, const Task& task) = 0;
   virtual Result<std::optional<Task>> find_task(Tx& tx, const std::string& org_id,

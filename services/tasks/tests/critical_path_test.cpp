@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <tuple>
+
 namespace atelier::tasks::domain {
 namespace {
 
@@ -162,6 +165,96 @@ TEST(CriticalPath, StartToStartLagDrivesTheCriticalPath) {
   EXPECT_EQ(together.tasks[1].total_float, 1);
   EXPECT_EQ(together.tasks[1].free_float, 1);
   EXPECT_EQ(together.critical_paths, (std::vector<std::vector<TaskIndex>>{{0}}));
+}
+
+// Every link type with leads and lags, on a Monday-to-Thursday calendar with the French holidays
+// of 2026 and two exceptions: Friday 15 May worked (to make up for Ascension, Thursday 14 May) and
+// Wednesday 3 June closed (a site-wide stoppage). The project starts on Friday 1 May, a holiday
+// and not a working weekday anyway: its first working day is Monday 4 May. Its working days:
+//   X0 Mon 05/04  X1 Tue 05/05  X2 Wed 05/06  X3 Thu 05/07  (Fri 8 May: holiday, not worked)
+//   X4 Mon 05/11  X5 Tue 05/12  X6 Wed 05/13  X7 Fri 05/15  (Thu 14: Ascension; Fri 15 worked)
+//   X8 Mon 05/18  X9 Tue 05/19  X10 Wed 05/20 X11 Thu 05/21
+//   X12 Tue 05/26 X13 Wed 05/27 X14 Thu 05/28 (Mon 25: Whit Monday)
+//   X15 Mon 06/01 X16 Tue 06/02 X17 Thu 06/04 (Wed 3 June closed)
+//
+//   A Terrassement 3d ──SS +2──► B Fondations 4d ──FF +3──► C Élévation 6d ──FS──► G Charpente 9d
+//   A ──FS -1──► D Réseaux 2d ──SF +8──► E Dalle 3d ──FF -2──► F Réception (milestone)
+//   G ──FS──► F
+// Forward, on boundaries (a task of d days starting at boundary s works days s .. s + d - 1):
+//   A: 0–3.  B: start >= A.start + 2 = 2, so 2–6.  C: finish >= B.finish + 3 = 9, so 3–9.
+//   D: start >= A.finish - 1 = 2, so 2–4.  E: finish >= D.start + 8 = 10, so 7–10.
+//   G: start >= C.finish = 9, so 9–18.  F: at the evening ending X17 (G's finish, 18); E's FF -2
+//   asks only for 10 - 2 = 8.  The project finishes at 18: Thursday 4 June.
+// Backward from 18: F 18 (no float: shown on its early day).  G: finish <= 18, so 9–18.
+//   C: finish <= G's late start 9, so 3–9.  B: finish <= C's late finish - 3 = 6, so 2–6.
+//   E: finish <= F's late finish + 2 = 20, capped by the project's 18, so 15–18.
+//   D: start <= E's late finish - 8 = 10, so 10–12.  A: start <= B's late start - 2 = 0, and
+//   finish <= D's late start + 1 = 11: 0–3.
+// Total float (late finish - early finish): A, B, C, G, F 0; D 12 - 4 = 8; E 18 - 10 = 8.
+// Free float (the least slack of its links, and the project finish): A 0 (both links drive);
+// B 0; C 0; G 0; D: E's finish 10 - 8 - D's start 2 = 0; E: min(18 - 10, 18 + 2 - 10) = 8.
+// The critical path follows the driving links between critical tasks: A → B → C → G → F.
+TEST(CriticalPath, MixedLinksAndLagsOnAFourDayWeekWithHolidaysAndExceptions) {
+  WorkingCalendar calendar;
+  const std::array<weekday, 4> week = {Monday, Tuesday, Wednesday, Thursday};
+  ASSERT_TRUE(calendar.set_working_weekdays(week));
+  calendar.add_holidays(french_public_holidays(2026));
+  calendar.set_exception(on(2026, 5, 15), true);
+  calendar.set_exception(on(2026, 6, 3), false);
+  auto network = plan({task("A", 3), task("B", 4), task("C", 6), task("D", 2), task("E", 3),
+                       task("G", 9), task("F", 0)},
+                      {{0, 1, SS, 2},
+                       {1, 2, FF, 3},
+                       {2, 5, FS, 0},
+                       {0, 3, FS, -1},
+                       {3, 4, SF, 8},
+                       {4, 6, FF, -2},
+                       {5, 6, FS, 0}},
+                      on(2026, 5, 1));
+  const auto s = schedule_of(network, calendar);
+  ASSERT_EQ(s.tasks.size(), 7u);
+  const auto& [a, b, c, d, e, g, f] =
+      std::tie(s.tasks[0], s.tasks[1], s.tasks[2], s.tasks[3], s.tasks[4], s.tasks[5], s.tasks[6]);
+  expect_early(a, on(2026, 5, 4), on(2026, 5, 6));  // X0–X2
+  expect_late(a, on(2026, 5, 4), on(2026, 5, 6));
+  expect_early(b, on(2026, 5, 6), on(2026, 5, 12));  // X2–X5
+  expect_late(b, on(2026, 5, 6), on(2026, 5, 12));
+  expect_early(c, on(2026, 5, 7), on(2026, 5, 18));  // X3–X8, over Ascension
+  expect_late(c, on(2026, 5, 7), on(2026, 5, 18));
+  expect_early(d, on(2026, 5, 6), on(2026, 5, 7));    // X2–X3
+  expect_late(d, on(2026, 5, 20), on(2026, 5, 21));   // X10–X11
+  expect_early(e, on(2026, 5, 15), on(2026, 5, 19));  // X7–X9: starts on the worked Friday
+  expect_late(e, on(2026, 6, 1), on(2026, 6, 4));     // X15–X17, over the closed Wednesday
+  expect_early(g, on(2026, 5, 19), on(2026, 6, 4));   // X9–X17, over Whit Monday and 3 June
+  expect_late(g, on(2026, 5, 19), on(2026, 6, 4));
+  expect_early(f, on(2026, 6, 4), on(2026, 6, 4));
+  expect_late(f, on(2026, 6, 4), on(2026, 6, 4));
+  EXPECT_EQ(s.project_finish, on(2026, 6, 4));
+  const std::array<std::int64_t, 7> total_floats = {0, 0, 0, 8, 8, 0, 0};
+  const std::array<std::int64_t, 7> free_floats = {0, 0, 0, 0, 8, 0, 0};
+  for (std::size_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(s.tasks[i].total_float, total_floats[i]) << network.tasks[i].id;
+    EXPECT_EQ(s.tasks[i].free_float, free_floats[i]) << network.tasks[i].id;
+    EXPECT_EQ(s.tasks[i].critical, total_floats[i] == 0) << network.tasks[i].id;
+  }
+  EXPECT_EQ(s.critical_paths, (std::vector<std::vector<TaskIndex>>{{0, 1, 2, 5, 6}}));
+  EXPECT_TRUE(s.warnings.empty());
+
+  // E held to start no earlier than Thursday 21 May (X11): 11–14, shown Thu 21 to Wed 27 May
+  // (over Whit Monday). Its late dates stay 15–18, so its total float drops to 18 - 14 = 4, as
+  // does its free float (min(18 - 14, 18 + 2 - 14)). D's SF link no longer drives E: D keeps
+  // its total float of 8, and gains a free float of E's finish 14 - 8 - D's start 2 = 4.
+  network.tasks[4].constraint = Constraint{ConstraintKind::kStartNoEarlierThan, on(2026, 5, 21)};
+  const auto held = schedule_of(network, calendar);
+  ASSERT_EQ(held.tasks.size(), 7u);
+  expect_early(held.tasks[4], on(2026, 5, 21), on(2026, 5, 27));
+  expect_late(held.tasks[4], on(2026, 6, 1), on(2026, 6, 4));
+  EXPECT_EQ(held.tasks[4].total_float, 4);
+  EXPECT_EQ(held.tasks[4].free_float, 4);
+  EXPECT_EQ(held.tasks[3].total_float, 8);
+  EXPECT_EQ(held.tasks[3].free_float, 4);
+  EXPECT_EQ(held.project_finish, on(2026, 6, 4));
+  EXPECT_EQ(held.critical_paths, s.critical_paths);
 }
 
 // A 3d (W0–W2) ──FS──► M (milestone) ──FS──► B 2d ──FS──► H (milestone, handover)

@@ -244,6 +244,85 @@ TEST_P(TasksAppTest, ParticipantEventsKeepProjectRoles) {
             events::Consumer::Outcome::kDeadLettered);
 }
 
+TEST_P(TasksAppTest, ATaskNamesOnlyALotOfItsOwnProject) {
+  const auto p = project();
+  const auto q = project("p-other");
+  const auto b = project("p-b", "org-b");
+  const std::string go = "0190a1b2-c3d4-7e5f-8a6b-000000000001";       // p's
+  const std::string plb = "0190a1b2-c3d4-7e5f-8a6b-000000000002";      // q's, same organisation
+  const std::string foreign = "0190a1b2-c3d4-7e5f-8a6b-000000000003";  // org-b's
+  const std::string unknown = "0190a1b2-c3d4-7e5f-8a6b-000000000004";  // nobody's
+  auto lot = [](const std::string& project_id, const std::string& id, const std::string& code) {
+    return json::object{{"project_id", project_id}, {"lot_id", id},     {"code", code},
+                        {"name", "Lot " + code},    {"trade", nullptr}, {"position", 0}};
+  };
+  const auto created = event("org-a", "projects.LotCreated.v1", lot(p, go, "GO"));
+  EXPECT_EQ(deliver(created), events::Consumer::Outcome::kHandled);
+  EXPECT_EQ(deliver(created), events::Consumer::Outcome::kDuplicate);
+  deliver(event("org-a", "projects.LotCreated.v1", lot(q, plb, "PLB")));
+  // org-b's lot, even under the id of org-a's project, is no lot of it.
+  deliver(event("org-b", "projects.LotCreated.v1", lot(b, foreign, "GO")));
+  deliver(event("org-b", "projects.LotCreated.v1", lot(p, unknown, "GO")));
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM plan_lots"), 4);
+
+  auto refused_for = [&](const std::string& lot_id) {
+    NewTask cmd;
+    cmd.name = "Fondations";
+    cmd.duration_days = 5;
+    cmd.lot_id = lot_id;
+    auto r = planning_->create_task(owner_, p, cmd);
+    if (r) {
+      return std::string("created");
+    }
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid) << lot_id;
+    return r.error().fields.size() == 1 ? r.error().fields[0].field : std::string("fields?");
+  };
+  EXPECT_EQ(refused_for(unknown), "lot_id");
+  EXPECT_EQ(refused_for(plb), "lot_id");
+  EXPECT_EQ(refused_for(foreign), "lot_id");
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM tasks"), 0);
+  EXPECT_EQ(plan(p)->input_version, 1);  // nothing refused moved the plan
+
+  NewTask cmd;
+  cmd.name = "Fondations";
+  cmd.duration_days = 5;
+  cmd.lot_id = go;
+  auto t = planning_->create_task(owner_, p, cmd);
+  ASSERT_TRUE(t) << t.error().message;
+  EXPECT_EQ(t->lot_id, go);
+
+  // A patch moving it to a lot of another project is refused, and changes nothing.
+  TaskPatch patch;
+  patch.lot_id = plb;
+  auto moved = planning_->update_task(owner_, t->id, patch, nullptr);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().fields.at(0).field, "lot_id");
+  EXPECT_EQ(planning_->get_task(owner_, t->id)->version, 1);
+  patch.lot_id = std::optional<std::string>();
+  ASSERT_TRUE(planning_->update_task(owner_, t->id, patch, nullptr));
+  patch.lot_id = go;
+  ASSERT_TRUE(planning_->update_task(owner_, t->id, patch, nullptr));
+
+  // A renamed lot stays usable; a deleted one unties its tasks and is refused from then on.
+  EXPECT_EQ(deliver(event("org-a", "projects.LotUpdated.v1", lot(p, go, "GO-1"))),
+            events::Consumer::Outcome::kHandled);
+  EXPECT_EQ(refused_for(go), "created");
+  const auto deleted = event("org-a", "projects.LotDeleted.v1",
+                             json::object{{"project_id", p}, {"lot_id", go}, {"code", "GO-1"}});
+  EXPECT_EQ(deliver(deleted), events::Consumer::Outcome::kHandled);
+  EXPECT_EQ(deliver(deleted), events::Consumer::Outcome::kDuplicate);
+  auto untied = planning_->get_task(owner_, t->id);
+  ASSERT_TRUE(untied) << untied.error().message;
+  EXPECT_FALSE(untied->lot_id);
+  EXPECT_EQ(untied->version, 4);  // created, cleared, set, untied
+  EXPECT_EQ(refused_for(go), "lot_id");
+  // The other organisation's rows are untouched by org-a's deletion.
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM plan_lots"), 3);
+  // A lot event without its lot is parked, not retried forever.
+  EXPECT_EQ(deliver(event("org-a", "projects.LotCreated.v1", json::object{{"project_id", p}})),
+            events::Consumer::Outcome::kDeadLettered);
+}
+
 TEST_P(TasksAppTest, PolicyDecidesOnProjectRoles) {
   project("p-1");
   const Principal member = user("org-a", "user-marie", "member");
@@ -410,6 +489,76 @@ TEST_P(TasksAppTest, ScheduleAfterABurstEqualsTheDomainsOnTheLatestInput) {
   }
   EXPECT_EQ(s.at("project_finish").as_string(), format_date(expected->project_finish));
   EXPECT_EQ(s.at("critical_paths").as_array().size(), expected->critical_paths.size());
+}
+
+TEST_P(TasksAppTest, ABurstWithinTheQuietPeriodCostsOneComputation) {
+  const auto p = project();
+  std::vector<Task> tasks;
+  for (int i = 0; i < 4; ++i) {
+    tasks.push_back(task(p, "Tâche " + std::to_string(i), i + 1));
+  }
+  link(p, tasks[0], tasks[1]);
+  link(p, tasks[1], tasks[2], 2);
+  ASSERT_TRUE(scheduler_->wait_idle(kWait));
+
+  // The service's worker, with a quiet period long enough to hold the whole burst.
+  constexpr auto kQuiet = std::chrono::milliseconds(1500);
+  scheduler_->stop();
+  scheduler_ = std::make_unique<Scheduler>(
+      [this](const PlanRef& ref) { return scheduling_->compute(ref); }, kQuiet);
+  scheduler_->start({});
+  constexpr int kChanges = 20;
+  const auto burst_start = std::chrono::steady_clock::now();
+  for (int i = 0; i < kChanges; ++i) {
+    TaskPatch patch;
+    patch.duration_days = 2 + i % 7;
+    ASSERT_TRUE(
+        planning_->update_task(owner_, tasks[static_cast<size_t>(i % 4)].id, patch, nullptr));
+  }
+  const auto burst = std::chrono::steady_clock::now() - burst_start;
+  ASSERT_TRUE(scheduler_->wait_idle(kWait));
+  // Each round waits the quiet period before computing, so a burst shorter than it is one round;
+  // a slower one (a loaded machine) at most one more per quiet period it lasted.
+  const auto rounds_bound = 1 + static_cast<uint64_t>(burst / kQuiet);
+  EXPECT_GE(scheduler_->computations(), 1u);
+  EXPECT_LE(scheduler_->computations(), rounds_bound);
+  EXPECT_LT(scheduler_->computations(), static_cast<uint64_t>(kChanges) / 4);
+  if (burst < kQuiet) {
+    EXPECT_EQ(scheduler_->computations(), 1u);
+  }
+
+  // The schedule is the domain's on the last input.
+  const auto s = schedule(p);
+  EXPECT_EQ(s.at("version").as_int64(), plan(p)->input_version);
+  EXPECT_FALSE(s.at("stale").as_bool());
+  domain::Plan dp;
+  dp.start = *parse_date("2026-03-02");
+  dp.deadline = parse_date("2027-06-30");
+  for (size_t i = 0; i < tasks.size(); ++i) {
+    // The last change to task i set 2 + j % 7 for the largest j < kChanges with j % 4 == i.
+    int last = static_cast<int>(i);
+    while (last + 4 < kChanges) {
+      last += 4;
+    }
+    dp.tasks.push_back({tasks[i].name, 2 + last % 7, {}, {}, {}});
+  }
+  dp.links = {{0, 1, domain::LinkType::kFinishToStart, 0},
+              {1, 2, domain::LinkType::kFinishToStart, 2}};
+  const auto expected = domain::compute_schedule(dp, domain::french_working_calendar(2025, 2028));
+  ASSERT_TRUE(expected) << expected.error().message;
+  const auto& rows = s.at("tasks").as_array();
+  ASSERT_EQ(rows.size(), tasks.size());
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& row = rows[i].as_object();
+    const auto& want = expected->tasks[i];
+    EXPECT_EQ(row.at("task_id").as_string(), tasks[i].id);
+    EXPECT_EQ(row.at("early_start").as_string(), format_date(want.early_start)) << i;
+    EXPECT_EQ(row.at("early_finish").as_string(), format_date(want.early_finish)) << i;
+    EXPECT_EQ(row.at("late_finish").as_string(), format_date(want.late_finish)) << i;
+    EXPECT_EQ(row.at("total_float").as_int64(), want.total_float) << i;
+    EXPECT_EQ(row.at("free_float").as_int64(), want.free_float) << i;
+  }
+  EXPECT_EQ(s.at("project_finish").as_string(), format_date(expected->project_finish));
 }
 
 TEST_P(TasksAppTest, TaskDelayedIsEmittedOnceWhenASlipGrows) {
