@@ -225,12 +225,17 @@ Awaitable<void> Client::Impl::exchange(std::shared_ptr<Call> call) {
     if (call->method == Method::kHead) {
       parser.skip(true);
     }
+    // A server may answer before it has read the whole body (413 for a body over its limit)
+    // and close the connection: the write then fails, but on a fresh connection the answer is
+    // there to read, and it says more than "broken pipe".
+    const bool answered_early = !reused && (write_ec == asio::error::broken_pipe ||
+                                            write_ec == asio::error::connection_reset);
     error_code read_ec;
-    if (!write_ec) {
+    if (!write_ec || answered_early) {
       std::tie(read_ec, std::ignore) =
           co_await bhttp::async_read(stream, connection->buffer, parser, kUseTuple);
     }
-    const error_code ec = write_ec ? write_ec : read_ec;
+    const error_code ec = answered_early && !read_ec ? error_code{} : write_ec ? write_ec : read_ec;
     if (ec) {
       // A pooled connection the server closed while it sat idle fails at once; run it again on a
       // fresh connection when repeating it is harmless.
@@ -259,7 +264,7 @@ Awaitable<void> Client::Impl::exchange(std::shared_ptr<Call> call) {
       response.headers.add(field.name_string(), field.value());
     }
     response.body = std::move(message.body());
-    if (message.keep_alive() && connection->buffer.size() == 0) {
+    if (!write_ec && message.keep_alive() && connection->buffer.size() == 0) {
       stream.expires_never();
       put_idle(target.pool_key, std::move(connection));
     }

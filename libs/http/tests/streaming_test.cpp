@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "atelier/http/client.hpp"
 #include "atelier/http/file_response.hpp"
 #include "test_server.hpp"
 
@@ -149,6 +150,19 @@ TEST_F(Streaming, BodyOverTheRouteLimitIs413) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
   EXPECT_TRUE(chunked.wait_closed());
+  EXPECT_EQ(uploads_left(), 0u);
+}
+
+TEST_F(Streaming, TheClientReadsA413SentBeforeItsBodyWasRead) {
+  TestServer server(routes());
+  Client client;
+  // Far over the route's limit: the server answers and closes while the client still writes.
+  for (int i = 0; i < 3; ++i) {
+    auto response =
+        client.request(Method::kPost, server.url("/upload"), {}, std::string(8u << 20, 'x'));
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->status, 413);
+  }
   EXPECT_EQ(uploads_left(), 0u);
 }
 
