@@ -77,6 +77,14 @@ const std::vector<ServiceModule>& known_services() {
          options.workers = static_cast<int>(context.config.visiobook_workers);
          options.video_fps = static_cast<int>(context.config.visiobook_video_fps);
          options.video_preset = context.config.visiobook_video_preset;
+         options.chat_url = context.config.visiobook_chat_url;
+         options.chat_model = context.config.visiobook_chat_model;
+         options.images_url = context.config.visiobook_images_url;
+         options.images_model = context.config.visiobook_images_model;
+         options.speech_url = context.config.visiobook_speech_url;
+         options.speech_model = context.config.visiobook_speech_model;
+         options.speech_voice = context.config.visiobook_speech_voice;
+         options.api_key = context.config.visiobook_api_key;
          options.events_written = [&relay] { relay.notify(); };
          auto service = visiobook::VisioBookService::create(context.db, std::move(options));
          if (!service) {

@@ -97,6 +97,27 @@ std::optional<std::string> parse_ms(std::string_view v, std::chrono::millisecond
   return std::nullopt;
 }
 
+// An http:// URL with a host, or empty (off). The HTTP client speaks no TLS.
+std::optional<std::string> parse_http_url(std::string_view v, std::string& out) {
+  constexpr std::string_view kScheme = "http://";
+  if (!v.empty() && (!v.starts_with(kScheme) || v.size() == kScheme.size() ||
+                     v[kScheme.size()] == '/' || v.find_first_of(" \t?#") != v.npos)) {
+    return "expected an http:// URL (https is not supported; put a local proxy in front), or "
+           "nothing to turn it off, got '" +
+           std::string(v) + "'";
+  }
+  out = std::string(v);
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_name(std::string_view v, std::string& out) {
+  if (v.empty() || v.size() > 200) {
+    return "expected a name of 1 to 200 characters, got '" + std::string(v) + "'";
+  }
+  out = std::string(v);
+  return std::nullopt;
+}
+
 std::vector<std::string> split_list(std::string_view v) {
   std::vector<std::string> out;
   while (!v.empty()) {
@@ -305,6 +326,33 @@ const std::vector<KeySpec>& key_specs() {
            }
          }
          return "one of ultrafast, superfast, veryfast, faster, fast, medium, slow";
+       }},
+      {"visiobook_chat_url",
+       "root of an OpenAI-compatible chat server (http://host:port) that writes the VisioBook "
+       "scenes' summaries and tone; empty (the default) keeps the classical analysis",
+       [](Config& c, std::string_view v) { return parse_http_url(v, c.visiobook_chat_url); }},
+      {"visiobook_chat_model", "model name sent to the VisioBook chat server",
+       [](Config& c, std::string_view v) { return parse_name(v, c.visiobook_chat_model); }},
+      {"visiobook_images_url",
+       "root of an OpenAI-style images server (http://host:port) that draws the VisioBook "
+       "panels; empty (the default) draws them locally",
+       [](Config& c, std::string_view v) { return parse_http_url(v, c.visiobook_images_url); }},
+      {"visiobook_images_model", "model name sent to the VisioBook images server",
+       [](Config& c, std::string_view v) { return parse_name(v, c.visiobook_images_model); }},
+      {"visiobook_speech_url",
+       "root of an OpenAI-style speech server (http://host:port, 16-bit mono WAV answers) that "
+       "speaks the VisioBook narration; empty (the default) speaks it locally",
+       [](Config& c, std::string_view v) { return parse_http_url(v, c.visiobook_speech_url); }},
+      {"visiobook_speech_model", "model name sent to the VisioBook speech server",
+       [](Config& c, std::string_view v) { return parse_name(v, c.visiobook_speech_model); }},
+      {"visiobook_speech_voice", "voice name sent to the VisioBook speech server",
+       [](Config& c, std::string_view v) { return parse_name(v, c.visiobook_speech_voice); }},
+      {"visiobook_api_key",
+       "Bearer token for the VisioBook chat, images and speech servers (a secret: set it in the "
+       "environment; never logged)",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         c.visiobook_api_key = std::string(v);
+         return std::nullopt;
        }},
       {"log_level", "debug, info, warn or error",
        [](Config& c, std::string_view v) -> std::optional<std::string> {

@@ -9,6 +9,8 @@
 #include "atelier/http/file_response.hpp"
 #include "atelier/http/json_body.hpp"
 #include "atelier/http/pagination.hpp"
+#include "visiobook/adapters/chat_analyst.hpp"
+#include "visiobook/adapters/http_studio.hpp"
 #include "visiobook/adapters/local_studio.hpp"
 #include "visiobook/app/books.hpp"
 #include "visiobook/app/json.hpp"
@@ -247,6 +249,37 @@ Result<std::unique_ptr<VisioBookService>> VisioBookService::create(db::Database&
     s.options.studio = adapters::make_local_studio(
         adapters::StudioOptions{s.options.video_fps, s.options.video_preset});
   }
+  if (!s.options.images_url.empty() || !s.options.speech_url.empty()) {
+    adapters::HttpStudioOptions external;
+    external.images_url = s.options.images_url;
+    external.images_model = s.options.images_model;
+    external.speech_url = s.options.speech_url;
+    external.speech_model = s.options.speech_model;
+    external.speech_voice = s.options.speech_voice;
+    external.api_key = s.options.api_key;
+    external.timeout = s.options.external_timeout;
+    s.options.studio = adapters::make_http_studio(std::move(external), std::move(s.options.studio));
+  }
+  if (!s.options.analyst) {
+    if (s.options.chat_url.empty()) {
+      s.options.analyst = app::make_classical_analyst();
+    } else {
+      adapters::ChatOptions chat;
+      chat.url = s.options.chat_url;
+      chat.model = s.options.chat_model;
+      chat.api_key = s.options.api_key;
+      chat.timeout = s.options.external_timeout;
+      s.options.analyst = adapters::make_chat_analyst(std::move(chat));
+    }
+  }
+  if (!s.options.chat_url.empty() || !s.options.images_url.empty() ||
+      !s.options.speech_url.empty()) {
+    log::info("visiobook.external_servers")
+        .field("chat", s.options.chat_url)
+        .field("images", s.options.images_url)
+        .field("speech", s.options.speech_url)
+        .field("api_key", s.options.api_key.empty() ? "none" : "set");
+  }
   if (!s.options.page_reader) {
     s.options.page_reader = adapters::make_ocr_page_reader();
   }
@@ -263,11 +296,12 @@ Result<std::unique_ptr<VisioBookService>> VisioBookService::create(db::Database&
         }
       });
   if (s.options.workers > 0) {
-    s.pipeline = std::make_unique<app::Pipeline>(
-        db, *s.store, *s.blobs, *s.options.studio, *s.options.page_reader, *s.options.clock,
-        app::Pipeline::Options{.workers = s.options.workers,
-                               .work_dir = root / "work",
-                               .events_written = events_written});
+    s.pipeline =
+        std::make_unique<app::Pipeline>(db, *s.store, *s.blobs, *s.options.analyst,
+                                        *s.options.studio, *s.options.page_reader, *s.options.clock,
+                                        app::Pipeline::Options{.workers = s.options.workers,
+                                                               .work_dir = root / "work",
+                                                               .events_written = events_written});
     if (auto started = s.pipeline->start(); !started) {
       return started.error();
     }
@@ -286,6 +320,7 @@ uint64_t VisioBookService::runs_finished() const {
 void VisioBookService::add_routes(http::Router& router) {
   State& s = *state_;
   app::Books& books = *s.books;
+  app::Analyst& analyst = *s.options.analyst;
 
   // Book projects.
   router.add(
@@ -491,12 +526,16 @@ void VisioBookService::add_routes(http::Router& router) {
   // Analysis on the spot, for a passage (the seed's ai-analysis-service endpoints).
   router.add(
       Method::kPost, "/api/v1/analysis/semantic",
-      [](Request& request) {
+      [&analyst](Request& request) {
         auto book = analysed_text(request);
         if (!book) {
           return Response::problem(book.error(), request);
         }
-        json::object a = app::analysis_json(analysis::analyse(*book, app::analysis_options()));
+        auto analysed = analyst.analyse(*book);
+        if (!analysed) {
+          return Response::problem(analysed.error(), request);
+        }
+        json::object a = app::analysis_json(*analysed);
         a.erase("scenes");
         a.erase("dialogue");
         return Response::json(200, a);
@@ -505,12 +544,16 @@ void VisioBookService::add_routes(http::Router& router) {
 
   router.add(
       Method::kPost, "/api/v1/analysis/extract-scenes",
-      [](Request& request) {
+      [&analyst](Request& request) {
         auto book = analysed_text(request);
         if (!book) {
           return Response::problem(book.error(), request);
         }
-        const auto a = analysis::analyse(*book, app::analysis_options());
+        auto analysed = analyst.analyse(*book);
+        if (!analysed) {
+          return Response::problem(analysed.error(), request);
+        }
+        const analysis::Analysis& a = *analysed;
         json::array scenes;
         for (const auto& scene : a.scenes) {
           scenes.push_back(app::scene_json(scene));
@@ -526,12 +569,16 @@ void VisioBookService::add_routes(http::Router& router) {
 
   router.add(
       Method::kPost, "/api/v1/analysis/summarize",
-      [](Request& request) {
+      [&analyst](Request& request) {
         auto book = analysed_text(request);
         if (!book) {
           return Response::problem(book.error(), request);
         }
-        const auto a = analysis::analyse(*book, app::analysis_options());
+        auto analysed = analyst.analyse(*book);
+        if (!analysed) {
+          return Response::problem(analysed.error(), request);
+        }
+        const analysis::Analysis& a = *analysed;
         json::array summary;
         for (const auto& sentence : a.summary) {
           summary.emplace_back(sentence);

@@ -1,8 +1,9 @@
 // The VisioBook service's HTTP API, and the service object the platform starts: the use cases,
-// the blob store under the data dir, the pipeline's workers and the studio they draw and speak
-// with.
+// the blob store under the data dir, the pipeline's workers, the analyst they analyse with and
+// the studio they draw and speak with (local ones, or external servers when configured).
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -11,6 +12,7 @@
 #include "atelier/core/clock.hpp"
 #include "atelier/db/database.hpp"
 #include "atelier/http/router.hpp"
+#include "visiobook/app/analyst.hpp"
 #include "visiobook/app/studio.hpp"
 
 namespace atelier::visiobook {
@@ -33,6 +35,21 @@ class VisioBookService {
     // The studio and page reader; null: the local ones (cairo, espeak-ng, FFmpeg, Tesseract).
     std::unique_ptr<app::Studio> studio;
     std::unique_ptr<app::PageReader> page_reader;
+    // The analyst; null: the chat analyst when chat_url is set, else the classical one.
+    std::unique_ptr<app::Analyst> analyst;
+
+    // External servers, each off while its URL is empty (the default: nothing leaves the
+    // process). An OpenAI-compatible chat endpoint for the scenes' summaries and tone; images
+    // and speech endpoints for the panels and the narration (over the studio above).
+    std::string chat_url;
+    std::string chat_model;
+    std::string images_url;
+    std::string images_model;
+    std::string speech_url;
+    std::string speech_model;
+    std::string speech_voice;
+    std::string api_key;  // a secret: sent as a Bearer token, never logged
+    std::chrono::milliseconds external_timeout{120'000};  // each request to them
   };
 
   static Result<std::unique_ptr<VisioBookService>> create(db::Database& db, Options options);

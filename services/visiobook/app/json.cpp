@@ -1,6 +1,7 @@
 #include "visiobook/app/json.hpp"
 
 #include <boost/json.hpp>
+#include <optional>
 
 namespace atelier::visiobook::app {
 
@@ -24,6 +25,100 @@ std::string text_of(const json::object& o, std::string_view key) {
 int64_t int_of(const json::object& o, std::string_view key, int64_t fallback = 0) {
   const json::value* v = member(o, key);
   return v != nullptr && v->is_int64() ? v->as_int64() : fallback;
+}
+
+size_t size_of(const json::object& o, std::string_view key) {
+  const json::value* v = member(o, key);
+  if (v != nullptr && v->is_uint64()) {
+    return static_cast<size_t>(v->as_uint64());
+  }
+  return v != nullptr && v->is_int64() && v->as_int64() >= 0 ? static_cast<size_t>(v->as_int64())
+                                                             : 0;
+}
+
+double number_of(const json::value* v) {
+  if (v == nullptr) {
+    return 0;
+  }
+  if (v->is_double()) {
+    return v->as_double();
+  }
+  if (v->is_int64()) {
+    return static_cast<double>(v->as_int64());
+  }
+  return v->is_uint64() ? static_cast<double>(v->as_uint64()) : 0;
+}
+
+// The strings of an array member; false when it is missing or holds anything else.
+bool strings_of(const json::object& o, std::string_view key, std::vector<std::string>& out) {
+  const json::value* v = member(o, key);
+  if (v == nullptr || !v->is_array()) {
+    return false;
+  }
+  out.clear();
+  for (const auto& item : v->as_array()) {
+    if (!item.is_string()) {
+      return false;
+    }
+    out.emplace_back(item.as_string());
+  }
+  return true;
+}
+
+// The objects of an array member, or null when it is missing or holds anything else.
+const json::array* objects_of(const json::object& o, std::string_view key) {
+  const json::value* v = member(o, key);
+  if (v == nullptr || !v->is_array()) {
+    return nullptr;
+  }
+  for (const auto& item : v->as_array()) {
+    if (!item.is_object()) {
+      return nullptr;
+    }
+  }
+  return &v->as_array();
+}
+
+std::optional<analysis::Emotion> emotion_of(std::string_view name) {
+  for (auto e :
+       {analysis::Emotion::kJoy, analysis::Emotion::kSadness, analysis::Emotion::kFear,
+        analysis::Emotion::kAnger, analysis::Emotion::kSurprise, analysis::Emotion::kDisgust,
+        analysis::Emotion::kTrust, analysis::Emotion::kAnticipation}) {
+    if (name == analysis::emotion_name(e)) {
+      return e;
+    }
+  }
+  return std::nullopt;
+}
+
+Result<analysis::Tone> tone_of(const json::value* v) {
+  if (v == nullptr || !v->is_object()) {
+    return malformed("analysis");
+  }
+  const auto& o = v->as_object();
+  analysis::Tone t;
+  const json::value* emotions = member(o, "emotions");
+  if (emotions == nullptr || !emotions->is_object()) {
+    return malformed("analysis");
+  }
+  for (const auto& [name, share] : emotions->as_object()) {
+    auto e = emotion_of(name);
+    if (!e) {
+      return malformed("analysis");
+    }
+    t.emotions[*e] = number_of(&share);
+  }
+  t.valence = number_of(member(o, "valence"));
+  t.arousal = number_of(member(o, "arousal"));
+  if (const json::value* dominant = member(o, "dominant");
+      dominant != nullptr && dominant->is_string()) {
+    auto e = emotion_of(dominant->as_string());
+    if (!e) {
+      return malformed("analysis");
+    }
+    t.dominant = *e;
+  }
+  return t;
 }
 
 json::array strings(const std::vector<std::string>& items) {
@@ -249,6 +344,7 @@ json::object scene_json(const analysis::Scene& s) {
                       {"first_paragraph", s.first_paragraph},
                       {"last_paragraph", s.last_paragraph},
                       {"place", s.place},
+                      {"setting", s.setting},
                       {"time_marker", s.time_marker},
                       {"cast", strings(s.cast)},
                       {"summary", strings(s.summary)},
@@ -293,6 +389,72 @@ json::object analysis_json(const analysis::Analysis& a) {
       {"classification", json::object{{"genre_hints", strings(a.classification.genre_hints)},
                                       {"flags", strings(a.classification.flags)}}},
       {"summary", strings(a.summary)}};
+}
+
+Result<analysis::Analysis> analysis_of(const json::value& v) {
+  if (!v.is_object()) {
+    return malformed("analysis");
+  }
+  const auto& o = v.as_object();
+  analysis::Analysis a;
+  a.language = domain::parse_language(text_of(o, "language")).value_or(domain::Language::kEnglish);
+  a.sentences = size_of(o, "sentences");
+  a.words = size_of(o, "words");
+  const json::array* characters = objects_of(o, "characters");
+  const json::array* places = objects_of(o, "places");
+  const json::array* dialogue = objects_of(o, "dialogue");
+  const json::array* scenes = objects_of(o, "scenes");
+  const json::value* classification = member(o, "classification");
+  if (characters == nullptr || places == nullptr || dialogue == nullptr || scenes == nullptr ||
+      classification == nullptr || !classification->is_object() ||
+      !strings_of(o, "time_markers", a.time_markers) || !strings_of(o, "summary", a.summary) ||
+      !strings_of(classification->as_object(), "genre_hints", a.classification.genre_hints) ||
+      !strings_of(classification->as_object(), "flags", a.classification.flags)) {
+    return malformed("analysis");
+  }
+  for (const auto& cv : *characters) {
+    const auto& co = cv.as_object();
+    analysis::Character c;
+    c.id = text_of(co, "id");
+    c.name = text_of(co, "name");
+    if (!strings_of(co, "aliases", c.aliases)) {
+      return malformed("analysis");
+    }
+    c.mentions = size_of(co, "mentions");
+    c.lines_spoken = size_of(co, "lines_spoken");
+    c.gender = text_of(co, "gender");
+    a.characters.push_back(std::move(c));
+  }
+  for (const auto& pv : *places) {
+    a.places.push_back({text_of(pv.as_object(), "name"), size_of(pv.as_object(), "mentions")});
+  }
+  for (const auto& dv : *dialogue) {
+    const auto& d = dv.as_object();
+    a.dialogue.push_back(
+        {analysis::Position{size_of(d, "chapter"), size_of(d, "paragraph"), size_of(d, "offset")},
+         text_of(d, "text"), text_of(d, "character_id")});
+  }
+  for (const auto& sv : *scenes) {
+    const auto& so = sv.as_object();
+    analysis::Scene s;
+    s.index = size_of(so, "index");
+    s.chapter = size_of(so, "chapter");
+    s.first_paragraph = size_of(so, "first_paragraph");
+    s.last_paragraph = size_of(so, "last_paragraph");
+    s.place = text_of(so, "place");
+    s.setting = text_of(so, "setting");
+    s.time_marker = text_of(so, "time_marker");
+    auto tone = tone_of(member(so, "tone"));
+    if (!tone || !strings_of(so, "cast", s.cast) || !strings_of(so, "summary", s.summary) ||
+        !strings_of(so, "flags", s.flags)) {
+      return malformed("analysis");
+    }
+    s.tone = std::move(*tone);
+    s.break_reason = text_of(so, "break_reason");
+    s.words = size_of(so, "words");
+    a.scenes.push_back(std::move(s));
+  }
+  return a;
 }
 
 json::object storyboard_json(const domain::Storyboard& board) {

@@ -29,6 +29,8 @@ boost::json::object book_json(const domain::Book& book);
 Result<domain::Book> book_of(const boost::json::value& v);
 
 boost::json::object analysis_json(const analysis::Analysis& a);
+// From analysis_json's form (analysis.json): the same analysis back.
+Result<analysis::Analysis> analysis_of(const boost::json::value& v);
 boost::json::object scene_json(const analysis::Scene& s);
 boost::json::object character_json(const analysis::Character& c);
 boost::json::object tone_json(const analysis::Tone& t);

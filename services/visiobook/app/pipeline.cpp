@@ -37,10 +37,6 @@ std::string numbered(std::string_view folder, size_t index, std::string_view ext
 
 }  // namespace
 
-analysis::Options analysis_options() {
-  return analysis::Options{};
-}
-
 struct Pipeline::Run {
   BookProject book;
   BookVersion version;
@@ -51,11 +47,12 @@ struct Pipeline::Run {
   int last_progress = -1;
 };
 
-Pipeline::Pipeline(db::Database& db, BookStore& store, blob::BlobStore& blobs, Studio& studio,
-                   PageReader& pages, const Clock& clock, Options options)
+Pipeline::Pipeline(db::Database& db, BookStore& store, blob::BlobStore& blobs, Analyst& analyst,
+                   Studio& studio, PageReader& pages, const Clock& clock, Options options)
     : db_(db),
       store_(store),
       blobs_(blobs),
+      analyst_(analyst),
       studio_(studio),
       pages_(pages),
       clock_(clock),
@@ -399,6 +396,26 @@ Result<domain::Book> Pipeline::load_book(Run& run) {
   return book;
 }
 
+Result<analysis::Analysis> Pipeline::load_analysis(Run& run) {
+  if (run.analysis) {
+    return *run.analysis;
+  }
+  auto bytes = read_file(run, "analysis.json");
+  if (!bytes) {
+    return std::move(bytes).error();
+  }
+  boost::system::error_code ec;
+  auto v = json::parse(*bytes, ec);
+  if (ec) {
+    return Error::internal("visiobook: analysis.json is not JSON");
+  }
+  auto a = analysis_of(v);
+  if (a) {
+    run.analysis = *a;
+  }
+  return a;
+}
+
 Result<domain::Storyboard> Pipeline::load_storyboard(Run& run) {
   auto bytes = read_file(run, "storyboard.json");
   if (!bytes) {
@@ -468,7 +485,11 @@ Result<void> Pipeline::analyse(Run& run) {
   if (!book) {
     return std::move(book).error();
   }
-  analysis::Analysis a = analysis::analyse(*book, analysis_options());
+  auto analysed = analyst_.analyse(*book);
+  if (!analysed) {
+    return std::move(analysed).error();
+  }
+  analysis::Analysis a = std::move(*analysed);
   run.summary["characters"] = a.characters.size();
   run.summary["scenes"] = a.scenes.size();
   run.summary["words"] = a.words;
@@ -486,11 +507,11 @@ Result<void> Pipeline::draw(Run& run) {
   if (!book) {
     return std::move(book).error();
   }
-  if (!run.analysis) {
-    // The analysis is a pure function of the book: the same book gives the same analysis.
-    run.analysis = analysis::analyse(*book, analysis_options());
+  auto analysed = load_analysis(run);
+  if (!analysed) {
+    return std::move(analysed).error();
   }
-  domain::Storyboard board = domain::plan_storyboard(*book, *run.analysis, run.book.settings);
+  domain::Storyboard board = domain::plan_storyboard(*book, *analysed, run.book.settings);
   if (board.shots.empty()) {
     return Error::invalid("The analysis found no scene to draw.");
   }

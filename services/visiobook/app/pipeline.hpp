@@ -15,6 +15,7 @@
 
 #include "atelier/blob/blob_store.hpp"
 #include "atelier/core/clock.hpp"
+#include "visiobook/app/analyst.hpp"
 #include "visiobook/app/store.hpp"
 #include "visiobook/app/studio.hpp"
 #include "visiobook/domain/analysis/analysis.hpp"
@@ -30,8 +31,8 @@ class Pipeline {
     std::function<void()> events_written;
   };
 
-  Pipeline(db::Database& db, BookStore& store, blob::BlobStore& blobs, Studio& studio,
-           PageReader& pages, const Clock& clock, Options options);
+  Pipeline(db::Database& db, BookStore& store, blob::BlobStore& blobs, Analyst& analyst,
+           Studio& studio, PageReader& pages, const Clock& clock, Options options);
   ~Pipeline();
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -56,6 +57,9 @@ class Pipeline {
   Result<void> assemble(Run& run);
   // The inputs a stage reads, from this run's files.
   Result<domain::Book> load_book(Run& run);
+  // analysis.json as the analysis stage wrote it (read back, not recomputed: an external analyst
+  // may answer differently each time).
+  Result<analysis::Analysis> load_analysis(Run& run);
   Result<domain::Storyboard> load_storyboard(Run& run);
   Result<std::string> read_file(Run& run, const std::string& name);
   Result<void> save_file(Run& run, domain::Stage stage, const std::string& name,
@@ -70,6 +74,7 @@ class Pipeline {
   db::Database& db_;
   BookStore& store_;
   blob::BlobStore& blobs_;
+  Analyst& analyst_;
   Studio& studio_;
   PageReader& pages_;
   const Clock& clock_;
@@ -81,8 +86,5 @@ class Pipeline {
   std::vector<std::thread> threads_;
   std::atomic<uint64_t> finished_{0};
 };
-
-// The analysis options the pipeline and the analysis endpoints use.
-analysis::Options analysis_options();
 
 }  // namespace atelier::visiobook::app

@@ -376,16 +376,23 @@ Storyboard plan_storyboard(const Book& book, const analysis::Analysis& analysis,
       shot.title += " · " + std::to_string(part.number + 1) + "/" + std::to_string(part.count);
     }
     const std::string part_text = paragraphs_text(book, scene.chapter, part.first, part.last);
-    const std::string scene_lowered = lower(scene_text(book, scene));
+    const std::string whole_scene = scene_text(book, scene);
+    const std::string scene_lowered = lower(whole_scene);
     shot.setting = setting_of(scene_lowered, scene.place);
     shot.time = time_of(scene_lowered, scene.time_marker);
     std::tie(shot.primary, shot.secondary) = palette_of(scene.tone);
 
     // What is said: the scene's summary (the sentences of it that lie in this part, when the
-    // scene has several), else the part's first sentence; as many as fit the shot's words.
+    // scene has several), else the part's first sentence; as many as fit the shot's words. An
+    // abstractive summary (from a chat analyst) lies nowhere in the text: the first part says it.
+    const bool abstractive =
+        std::none_of(scene.summary.begin(), scene.summary.end(), [&](const std::string& sentence) {
+          return whole_scene.find(sentence) != std::string::npos;
+        });
     std::vector<std::string> candidates;
     for (const auto& sentence : scene.summary) {
-      if (part.count == 1 || part_text.find(sentence) != std::string::npos) {
+      if (part.count == 1 ||
+          (abstractive ? part.number == 0 : part_text.find(sentence) != std::string::npos)) {
         candidates.push_back(sentence);
       }
     }

@@ -74,6 +74,17 @@ struct Config {
   unsigned visiobook_workers = 1;                     // pipeline runs at once
   unsigned visiobook_video_fps = 25;
   std::string visiobook_video_preset = "veryfast";  // x264: ultrafast .. slow
+  // External model servers, each off while its URL is empty (the default: VisioBook never needs
+  // a network). http:// roots of OpenAI-compatible servers; the /v1/... paths are added.
+  std::string visiobook_chat_url;  // analysis: scenes' summaries and tone
+  std::string visiobook_chat_model = "gpt-4o-mini";
+  std::string visiobook_images_url;  // panels
+  std::string visiobook_images_model = "dall-e-3";
+  std::string visiobook_speech_url;  // narration
+  std::string visiobook_speech_model = "tts-1";
+  std::string visiobook_speech_voice = "alloy";
+  // Their Bearer token, from ATELIER_VISIOBOOK_API_KEY: a secret, never logged nor shown.
+  std::string visiobook_api_key;
 
   // Logging
   log::Level log_level = log::Level::kInfo;
