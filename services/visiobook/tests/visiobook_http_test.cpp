@@ -4,6 +4,7 @@
 // then re-runs only the narration; others check bad sources, the analysis endpoints and that
 // another organisation sees nothing.
 #include <gtest/gtest.h>
+#include <poppler/cpp/poppler-document.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -15,6 +16,7 @@
 
 #include "atelier/media/video.hpp"
 #include "platform_http.hpp"
+#include "samples.hpp"
 
 namespace atelier::visiobook {
 namespace {
@@ -44,6 +46,7 @@ class VisioBookHttpTest : public ::atelier::app::testing::PlatformHttpTest {
     // Small and quick videos: the pipeline is the same at any frame rate.
     config.visiobook_video_fps = 5;
     config.visiobook_video_preset = "ultrafast";
+    config.visiobook_max_source_bytes = 4u << 20;
   }
 
   http::ClientResponse call(Method method, const std::string& path, const std::string& body,
@@ -230,6 +233,19 @@ TEST_P(VisioBookHttpOnEachEngine, ABookBecomesANarratedVideoAndANarrationCanBeRe
   EXPECT_GE(video_seconds, narration_seconds);
   EXPECT_FALSE(info->chapters.empty());
 
+  // The printable storyboard: four panels a page.
+  auto pdf =
+      call(Method::kGet, "/api/v1/books/" + id + "/files/storyboard.pdf?download", {}, token);
+  ASSERT_EQ(pdf.status, 200);
+  EXPECT_NE(pdf.headers.get("Content-Disposition").find("attachment"), std::string::npos);
+  std::unique_ptr<poppler::document> document(
+      poppler::document::load_from_raw_data(pdf.body.data(), static_cast<int>(pdf.body.size())));
+  ASSERT_NE(document, nullptr);
+  const int64_t shots = summary.at("shots").as_int64();
+  EXPECT_GE(shots, 2);
+  EXPECT_EQ(document->pages(), static_cast<int>((shots + 3) / 4));
+  EXPECT_TRUE(v1.contains("panels/000" + std::to_string(shots) + ".png"));
+
   // Faster narration: only narration and assembly run again; the panels are the same blobs.
   auto book = call(Method::kGet, "/api/v1/books/" + id, {}, token);
   http::Headers if_match;
@@ -282,6 +298,65 @@ TEST_P(VisioBookHttpOnEachEngine, AnotherOrganisationSeesNothing) {
   EXPECT_TRUE(listed.at("items").as_array().empty());
   listed = body_of(call(Method::kGet, "/api/v1/books", {}, token));
   EXPECT_EQ(listed.at("items").as_array().size(), 1u);
+}
+
+TEST_F(VisioBookHttpTest, BadSourcesAreRefusedAndLoseNothing) {
+  const std::string token = owner_of("claire@editions-plume.fr", "Éditions Plume");
+  const std::string id = create_book(token, json::object{});
+  ASSERT_EQ(put_source(token, id, alice_first_chapter(), "alice.txt").status, 200);
+  const auto before = body_of(call(Method::kGet, "/api/v1/books/" + id, {}, token));
+
+  auto empty = put_source(token, id, "", "empty.txt");
+  EXPECT_EQ(empty.status, 422) << empty.body;
+  EXPECT_NE(empty.body.find("empty"), std::string::npos) << empty.body;
+  // Over the configured limit (4 MiB here): refused while it arrives.
+  EXPECT_EQ(put_source(token, id, std::string(5u << 20, 'a'), "huge.txt").status, 413);
+  EXPECT_EQ(put_source(token, id, std::string("\xFF\xFE\x00\x00", 4), "utf32.txt").status, 422);
+  auto missing = put_source(token, "0190f1e2-0000-7000-8000-000000000000", "Du texte.", "a.txt");
+  EXPECT_EQ(missing.status, 404) << missing.body;
+
+  // The source it had is still there.
+  const auto after = body_of(call(Method::kGet, "/api/v1/books/" + id, {}, token));
+  EXPECT_EQ(json::serialize(after.at("source")), json::serialize(before.at("source")));
+  EXPECT_EQ(call(Method::kPost, "/api/v1/books/" + id + "/runs",
+                 json::serialize(json::object{{"from", "painting"}}), token)
+                .status,
+            422);
+  EXPECT_EQ(call(Method::kPost, "/api/v1/books/" + id + "/runs",
+                 json::serialize(json::object{{"from", "analysis"}}), token)
+                .status,
+            409);  // nothing was ingested yet
+}
+
+TEST_F(VisioBookHttpTest, ScannedPagesAreReadByOcr) {
+  const std::string token = owner_of("claire@editions-plume.fr", "Éditions Plume");
+  const std::string id =
+      create_book(token, json::object{{"target_minutes", 1}, {"language", "fr"}});
+  // Two different pages: lines repeated at the top or bottom of every page are running heads.
+  ocr::samples::Sheet first = ocr::samples::small_sheet({
+      "Marie ouvrit la porte du jardin et appela son frère.",
+      "Pierre arriva en courant sous la pluie du soir.",
+      "Marie sourit : elle avait retrouvé la lettre perdue.",
+  });
+  ocr::samples::Sheet second = ocr::samples::small_sheet({
+      "Le lendemain, Pierre lut la lettre à voix haute.",
+      "Marie écoutait sans rien dire, les yeux baissés.",
+      "Puis ils partirent ensemble vers le village.",
+  });
+  first.font_pt = second.font_pt = 16;
+  const auto scan = ocr::samples::scanned_pdf({first, second});
+  auto source = put_source(
+      token, id, std::string(reinterpret_cast<const char*>(scan.data()), scan.size()), "scan.pdf");
+  ASSERT_EQ(source.status, 200) << source.body;
+  EXPECT_EQ(text(body_of(source).at("source").as_object(), "format"), "pdf");
+  ASSERT_EQ(call(Method::kPost, "/api/v1/books/" + id + "/runs", {}, token).status, 202);
+  const json::object done = wait_for_run(token, id);
+  ASSERT_EQ(text(done, "status"), "done") << json::serialize(done);
+  auto book = call(Method::kGet, "/api/v1/books/" + id + "/files/book.json", {}, token);
+  ASSERT_EQ(book.status, 200);
+  EXPECT_NE(book.body.find("jardin"), std::string::npos) << book.body;
+  EXPECT_NE(book.body.find("retrouvé la lettre"), std::string::npos) << book.body;
+  EXPECT_NE(book.body.find("vers le village"), std::string::npos) << book.body;
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, VisioBookHttpOnEachEngine,
