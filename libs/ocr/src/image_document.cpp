@@ -110,6 +110,9 @@ Result<std::vector<Page>> read_image(std::span<const std::byte> bytes, Format fo
     frames = *count;
   }
 
+  if (ctx.progress) {
+    ctx.progress(Progress{.page = 0, .page_count = frames});
+  }
   std::vector<Page> pages;
   for (int frame = 0; frame < frames; ++frame) {
     if (ctx.stopped()) {

@@ -117,6 +117,9 @@ Result<std::vector<Page>> read_pdf(std::span<const std::byte> bytes, const ReadC
   renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
   renderer.set_render_hint(poppler::page_renderer::text_antialiasing, true);
 
+  if (ctx.progress) {
+    ctx.progress(Progress{.page = 0, .page_count = count});
+  }
   std::vector<Page> pages;
   for (int index = 0; index < count; ++index) {
     if (ctx.stopped()) {

@@ -25,15 +25,18 @@ std::vector<std::byte> one_line_png() {
   return samples::png(samples::small_sheet({"Procès-verbal de réception"}));
 }
 
-// Holds the worker inside its progress callback until released, so that the test knows, without
-// sleeping, that the worker is busy.
+// Holds the worker inside its progress callback, once its first page is read, until released, so
+// that the test knows, without sleeping, that the worker is busy.
 struct Gate {
   std::promise<void> entered;
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
 
   ProgressFn progress() {
-    return [this](const Progress&) {
+    return [this](const Progress& p) {
+      if (p.page == 0) {
+        return;  // opened, nothing read yet
+      }
       entered.set_value();
       released.wait();
     };

@@ -1,5 +1,6 @@
 #include "documents/adapters/routes.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <condition_variable>
@@ -12,6 +13,7 @@
 #include "atelier/http/etag.hpp"
 #include "atelier/http/file_response.hpp"
 #include "atelier/http/json_body.hpp"
+#include "atelier/http/multipart.hpp"
 #include "atelier/http/pagination.hpp"
 #include "documents/adapters/sql_store.hpp"
 #include "documents/app/document_json.hpp"
@@ -111,28 +113,110 @@ std::vector<std::string> split_tags(const std::string& text) {
   return out;
 }
 
-app::UploadedFile uploaded(const Request& request) {
+// The bytes of an upload: the raw body as the server streamed it, or the file part of a
+// multipart/form-data body (RFC 7578), copied to a temporary file of its own while it is hashed,
+// with the form's text parts.
+struct Upload {
+  app::UploadedFile file;
+  std::optional<std::string> filename;      // the file part's, or the Content-Disposition one's
+  std::optional<http::MultipartForm> form;  // owns the file part's temporary file
+};
+
+Result<Upload> upload_of(const Request& request, const std::filesystem::path& dir,
+                         uint64_t max_bytes) {
+  Upload out;
   const http::UploadedBody& body = *request.upload;
-  return {body.path, body.size, body.sha256};
+  const std::string_view type = request.header("Content-Type");
+  if (!http::is_multipart_form_data(type)) {
+    out.file = {body.path, body.size, body.sha256};
+    out.filename = disposition_name(request.header("Content-Disposition"));
+    return out;
+  }
+  auto form = http::read_multipart(body.path, type, dir,
+                                   http::MultipartLimits{.max_file_bytes = max_bytes});
+  if (!form) {
+    return std::move(form).error();
+  }
+  if (!form->file) {
+    return Error::invalid("A multipart upload carries the file in a part with a filename.",
+                          {{"file", "Add the file as a part with a filename."}});
+  }
+  const http::MultipartFile& file = *form->file;
+  out.file = {file.path(), file.size(), file.sha256()};
+  if (!file.filename.empty()) {
+    out.filename = file.filename;
+  }
+  out.form = std::move(form).value();
+  return out;
 }
 
-// The query parameters of an upload: ?name= (or the Content-Disposition filename), project_id,
-// task_id, folder, tags=a,b.
-Result<app::NewDocument> new_document_of(const Request& request) {
+// The metadata of an upload: each of project_id, task_id, folder and tags=a,b comes from the
+// multipart text part of that name when there is one, else from the query. An empty text part is
+// an absent one (what a browser sends for a field left blank). The name is ?name=, else the file
+// part's filename (or the Content-Disposition filename of a raw body).
+Result<app::NewDocument> new_document_of(const Request& request, const Upload& upload) {
   app::NewDocument doc;
-  doc.file = uploaded(request);
+  doc.file = upload.file;
   if (auto name = request.query_param("name")) {
     doc.name = *name;
-  } else if (auto from_header = disposition_name(request.header("Content-Disposition"))) {
-    doc.name = *from_header;
+  } else if (upload.filename) {
+    doc.name = *upload.filename;
   } else {
-    return Error::invalid("Name the file.",
-                          {{"name", "Pass ?name= or a Content-Disposition filename."}});
+    return Error::invalid(
+        "Name the file.",
+        {{"name",
+          "Pass ?name=, a multipart file part with a filename, or a Content-Disposition "
+          "filename."}});
   }
-  doc.project_id = request.query_param("project_id");
-  doc.task_id = request.query_param("task_id");
-  doc.folder = request.query_param("folder").value_or("");
-  if (auto tags = request.query_param("tags")) {
+  std::optional<std::string> project_id = request.query_param("project_id");
+  std::optional<std::string> task_id = request.query_param("task_id");
+  std::optional<std::string> folder = request.query_param("folder");
+  std::optional<std::string> tags = request.query_param("tags");
+  if (upload.form) {
+    std::vector<FieldError> errors;
+    std::vector<std::string> seen;
+    std::vector<std::string> part_tags;
+    for (const auto& [key, value] : upload.form->fields) {
+      std::optional<std::string>* target = key == "project_id" ? &project_id
+                                           : key == "task_id"  ? &task_id
+                                           : key == "folder"   ? &folder
+                                           : key == "tags"     ? &tags
+                                                               : nullptr;
+      if (target == nullptr) {
+        errors.push_back({key,
+                          "Unknown field: a multipart upload takes project_id, task_id, "
+                          "folder and tags besides the file."});
+        continue;
+      }
+      if (key == "tags") {
+        part_tags.push_back(value);  // tags may come as several parts
+        continue;
+      }
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) {
+        errors.push_back({key, "Given twice."});
+        continue;
+      }
+      seen.push_back(key);
+      if (!value.empty()) {
+        *target = value;
+      }
+    }
+    if (!errors.empty()) {
+      return Error::invalid("Some fields are missing or invalid.", std::move(errors));
+    }
+    if (!part_tags.empty()) {
+      std::string joined;
+      for (const auto& t : part_tags) {
+        joined += t;
+        joined += ',';
+      }
+      tags = std::move(joined);
+    }
+  }
+  doc.project_id = std::move(project_id);
+  doc.task_id = std::move(task_id);
+  doc.folder = folder.value_or("");
+  if (tags) {
     doc.tags = split_tags(*tags);
   }
   return doc;
@@ -299,18 +383,27 @@ std::optional<std::string> basic_password(const Request& request) {
   return decoded->substr(colon + 1);
 }
 
+// Every page with its state (queued, running, done, failed) as the job goes; the text, its
+// confidence and word boxes join the done pages once the job has stored them.
 json::object ocr_json(const std::string& id, int64_t version, const app::OcrStatus& status) {
   json::array pages;
-  for (const auto& p : status.pages) {
-    boost::system::error_code ec;
-    json::value words = json::parse(p.words_json, ec);
-    pages.push_back(json::object{{"number", p.number},
-                                 {"text", p.text},
-                                 {"confidence", p.confidence},
-                                 {"width", p.width},
-                                 {"height", p.height},
-                                 {"from_text_layer", p.from_text_layer},
-                                 {"words", ec ? json::value(json::array()) : std::move(words)}});
+  auto text = status.pages.begin();
+  for (const auto& state : status.page_states) {
+    json::object page{{"number", state.number}, {"status", state.status}};
+    while (text != status.pages.end() && text->number < state.number) {
+      ++text;
+    }
+    if (text != status.pages.end() && text->number == state.number && state.status == "done") {
+      boost::system::error_code ec;
+      json::value words = json::parse(text->words_json, ec);
+      page["text"] = text->text;
+      page["confidence"] = text->confidence;
+      page["width"] = text->width;
+      page["height"] = text->height;
+      page["from_text_layer"] = text->from_text_layer;
+      page["words"] = ec ? json::value(json::array()) : std::move(words);
+    }
+    pages.push_back(std::move(page));
   }
   const auto& job = status.job;
   return json::object{
@@ -568,12 +661,17 @@ void DocumentsService::add_routes(http::Router& router) {
   const uint64_t max_upload = s.options.max_upload_bytes;
   const std::filesystem::path uploads = s.uploads_dir;
   // Every route needs credentials; the organisation is always the caller's
-  // (request.principal->org_id). Uploads are raw bodies streamed to disk, never held in memory.
+  // (request.principal->org_id). Uploads, raw bodies or multipart/form-data, are streamed to disk
+  // and never held in memory.
 
   router.add(
       Method::kPost, "/api/v1/documents",
-      [&documents](Request& request) {
-        auto doc = new_document_of(request);
+      [&documents, uploads, max_upload](Request& request) {
+        auto body = upload_of(request, uploads, max_upload);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        auto doc = new_document_of(request, *body);
         if (!doc) {
           return Response::problem(doc.error(), request);
         }
@@ -832,11 +930,22 @@ void DocumentsService::add_routes(http::Router& router) {
   // Versions.
   router.add(
       Method::kPost, "/api/v1/documents/{id}/versions",
-      [&documents](Request& request) {
-        const std::string name = request.query_param("name").value_or(
-            disposition_name(request.header("Content-Disposition")).value_or(""));
-        auto doc = documents.add_version(*request.principal, param(request, "id"),
-                                         uploaded(request), name);
+      [&documents, uploads, max_upload](Request& request) {
+        auto body = upload_of(request, uploads, max_upload);
+        if (!body) {
+          return Response::problem(body.error(), request);
+        }
+        if (body->form && !body->form->fields.empty()) {
+          std::vector<FieldError> errors;
+          for (const auto& field : body->form->fields) {
+            errors.push_back({field.first, "Unknown field: a new version takes the file only."});
+          }
+          return Response::problem(
+              Error::invalid("Some fields are missing or invalid.", std::move(errors)), request);
+        }
+        const std::string name = request.query_param("name").value_or(body->filename.value_or(""));
+        auto doc =
+            documents.add_version(*request.principal, param(request, "id"), body->file, name);
         if (!doc) {
           return Response::problem(doc.error(), request);
         }

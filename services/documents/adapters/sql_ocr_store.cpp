@@ -20,7 +20,8 @@ const std::string kNextQueued = "SELECT " + std::string(kJobColumns) +
                                 " FROM ocr_jobs WHERE status = 'queued'"
                                 " ORDER BY created_at, document_id LIMIT 1";
 constexpr std::string_view kMarkRunning =
-    "UPDATE ocr_jobs SET status = 'running', attempts = attempts + 1, updated_at = $3 "
+    "UPDATE ocr_jobs SET status = 'running', page_count = 0, pages_done = 0, "
+    "attempts = attempts + 1, updated_at = $3 "
     "WHERE document_id = $1 AND version = $2 AND status = 'queued'";
 constexpr std::string_view kRequeue =
     "UPDATE ocr_jobs SET status = 'queued', updated_at = $1 WHERE status = 'running'";
@@ -90,6 +91,8 @@ class SqlOcrStore final : public OcrStore {
       return std::optional<OcrJob>();  // another worker took it
     }
     job.status = "running";
+    job.page_count = 0;  // read again from its first page
+    job.pages_done = 0;
     job.attempts += 1;
     return std::optional<OcrJob>(std::move(job));
   }

@@ -43,6 +43,24 @@ bool ocr_applies(std::string_view content_type) {
          content_type == "image/jpeg" || content_type == "image/tiff";
 }
 
+std::vector<OcrPageState> page_states(const OcrJob& job) {
+  std::vector<OcrPageState> out;
+  for (int64_t number = 1; number <= job.page_count; ++number) {
+    std::string status;
+    if (job.status == "queued") {
+      status = "queued";
+    } else if (job.status == "done" || number <= job.pages_done) {
+      status = "done";
+    } else if (job.status == "failed") {
+      status = "failed";
+    } else {
+      status = number == job.pages_done + 1 ? "running" : "queued";
+    }
+    out.push_back({number, std::move(status)});
+  }
+  return out;
+}
+
 OcrPipeline::OcrPipeline(db::Database& db, DocumentStore& documents_store, OcrStore& store,
                          blob::BlobStore& blobs, Documents& documents, ReaderFactory make_reader,
                          int workers, std::function<void()> events_written)
@@ -201,6 +219,8 @@ void OcrPipeline::process(OcrJob job) {
   }
   std::vector<std::byte> content(bytes->size());
   std::memcpy(content.data(), bytes->data(), bytes->size());
+  // Progress is recorded as the reader reports it: the page count once the document is open,
+  // then each page finished (claim() started the job from page 0).
   const auto progress = [this, &job](const ocr::Progress& p) {
     job.page_count = p.page_count;
     job.pages_done = p.page;
@@ -294,6 +314,9 @@ Result<OcrStatus> OcrPipeline::status(const Principal& caller, const std::string
                           return std::move(job).error();
                         }
                         out.job = std::move(*job);
+                        if (out.job) {
+                          out.page_states = page_states(*out.job);
+                        }
                         auto pages = store_.pages(tx, caller.org_id, id, version);
                         if (!pages) {
                           return std::move(pages).error();

@@ -47,6 +47,19 @@ struct OcrPage {
   std::string words_json;  // [{"text","left","top","width","height","confidence"}]
 };
 
+// Where one page of a job stands: queued | running | done | failed.
+struct OcrPageState {
+  int64_t number = 1;
+  std::string status;
+};
+
+// The state of each page of `job`. The job records its progress page by page as the reader
+// reports it (page_count when the document is opened, pages_done after each page), and a job's
+// pages are read one after the other, so those two numbers hold every page's state: the first
+// pages_done are done, the next one is running (failed, when the job failed there), the rest
+// queued (failed, when the job failed: they will not be read). Empty until page_count is known.
+std::vector<OcrPageState> page_states(const OcrJob& job);
+
 struct StoredEntity {
   int64_t version = 1;
   domain::Entity entity;
@@ -86,7 +99,8 @@ bool ocr_applies(std::string_view content_type);
 
 struct OcrStatus {
   std::optional<OcrJob> job;  // none for a version that is not read
-  std::vector<OcrPage> pages;
+  std::vector<OcrPageState> page_states;
+  std::vector<OcrPage> pages;  // the text of each page, stored once the job is done
 };
 
 class OcrPipeline {

@@ -1,6 +1,7 @@
-// The documents service as a client sees it: the whole platform on an ephemeral port, raw bodies
-// uploaded and downloaded over HTTP, projects made through the projects routes and learnt by the
-// documents service from their events. Each scenario runs on SQLite and on PostgreSQL.
+// The documents service as a client sees it: the whole platform on an ephemeral port, raw and
+// multipart/form-data bodies uploaded and downloaded over HTTP, projects made through the projects
+// routes and learnt by the documents service from their events. Each scenario runs on SQLite and on
+// PostgreSQL.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
@@ -59,6 +60,35 @@ class DocumentsHttpTest : public ::atelier::app::testing::PlatformHttpTest,
     http::Headers headers;
     headers.set("Content-Type", content_type);
     return call(Method::kPost, "/api/v1/documents?" + query, bytes, token, headers);
+  }
+
+  static constexpr std::string_view kBoundary = "----AtelierFormBoundary7MA4YWxkTrZu0gW";
+
+  // A multipart/form-data body: the text parts, then the file part when `file_params` is set
+  // (`filename="..."` and the like).
+  static std::string form(const std::vector<std::pair<std::string, std::string>>& texts,
+                          const std::string& file_params = {}, const std::string& bytes = {}) {
+    std::string body;
+    for (const auto& [name, value] : texts) {
+      body += "--" + std::string(kBoundary) + "\r\nContent-Disposition: form-data; name=\"" + name +
+              "\"\r\n\r\n" + value + "\r\n";
+    }
+    if (!file_params.empty()) {
+      body += "--" + std::string(kBoundary) +
+              "\r\nContent-Disposition: form-data; name=\"file\"; " + file_params +
+              "\r\nContent-Type: application/octet-stream\r\n\r\n" + bytes + "\r\n";
+    }
+    return body;
+  }
+  static std::string closed(std::string body) {
+    return body + "--" + std::string(kBoundary) + "--\r\n";
+  }
+
+  http::ClientResponse post_form(const std::string& path, const std::string& token,
+                                 const std::string& body) {
+    http::Headers headers;
+    headers.set("Content-Type", "multipart/form-data; boundary=" + std::string(kBoundary));
+    return call(Method::kPost, path, body, token, headers);
   }
 
   http::ClientResponse get(const std::string& path, const std::string& token,
@@ -165,6 +195,15 @@ class DocumentsHttpTest : public ::atelier::app::testing::PlatformHttpTest,
     return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   }
 
+  // A scanned PDF (no text layer), one line per page.
+  static std::string samples_of(const std::vector<std::string>& lines) {
+    std::vector<ocr::samples::Sheet> sheets;
+    for (const auto& line : lines) {
+      sheets.push_back(ocr::samples::small_sheet({line}));
+    }
+    return string_of(ocr::samples::scanned_pdf(sheets));
+  }
+
   fs::path documents_dir() const { return dir_ / "data" / "documents"; }
 
   size_t blob_files() const {
@@ -233,6 +272,83 @@ TEST_P(DocumentsHttpTest, NameFromContentDispositionAndRequiredOtherwise) {
   EXPECT_EQ(unnamed.status, 422);
   auto bad_name = upload(owner.token, "x", "name=..%2Fetc%2Fpasswd");
   EXPECT_EQ(bad_name.status, 422);
+}
+
+TEST_P(DocumentsHttpTest, MultipartUploadThenDownloadTheSameBytes) {
+  const Account owner = sign_up("jeanne@chantiers-sud.fr", "Chantiers du Sud");
+  const std::string project_id = project(owner, "TIL-01");
+  // Binary bytes with line breaks and boundary look-alikes in them.
+  std::string bytes;
+  uint32_t state = 12345;
+  for (int i = 0; i < 200'000; ++i) {
+    state = state * 1103515245 + 12345;
+    bytes += static_cast<char>(state >> 24);
+    if (i % 9973 == 0) {
+      bytes += "\r\n--" + std::string(kBoundary).substr(0, 20) + "\r\n";
+    }
+  }
+  const std::string body =
+      closed(form({{"project_id", project_id},
+                   {"folder", "Réunions"},
+                   {"tags", "cr"},
+                   {"tags", "lot-1, lot-2"},
+                   {"task_id", ""}},
+                  "filename=\"cr.bin\"; filename*=UTF-8''compte%20rendu%20n%C2%B012.bin", bytes));
+  auto created = post_form("/api/v1/documents", owner.token, body);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto doc = body_of(created);
+  EXPECT_EQ(text(doc, "name"), "compte rendu n°12.bin");
+  EXPECT_EQ(text(doc, "sha256"), blob::Sha256::hex_of(bytes));  // of the file, not of the form
+  EXPECT_EQ(doc.at("size").as_int64(), static_cast<int64_t>(bytes.size()));
+  EXPECT_EQ(text(doc, "project_id"), project_id);
+  EXPECT_TRUE(doc.at("task_id").is_null());
+  EXPECT_EQ(text(doc, "folder"), "Réunions");
+  EXPECT_EQ(doc.at("tags").as_array().size(), 3u);
+  const std::string id = text(doc, "id");
+
+  auto content = get("/api/v1/documents/" + id + "/content", owner.token);
+  ASSERT_EQ(content.status, 200);
+  EXPECT_EQ(blob::Sha256::hex_of(content.body), blob::Sha256::hex_of(bytes));
+  EXPECT_EQ(content.body.size(), bytes.size());
+  EXPECT_EQ(upload_files(), 0u);  // neither the body nor the file part is left behind
+
+  // A new version through multipart; ?name= wins over the part's filename.
+  const std::string v2_bytes = "compte rendu, version corrigée\r\n";
+  auto v2 = post_form("/api/v1/documents/" + id + "/versions", owner.token,
+                      closed(form({}, "filename=\"cr-v2.txt\"", v2_bytes)));
+  ASSERT_EQ(v2.status, 201) << v2.body;
+  EXPECT_EQ(body_of(v2).at("version").as_int64(), 2);
+  EXPECT_EQ(text(body_of(v2), "name"), "cr-v2.txt");
+  EXPECT_EQ(text(body_of(v2), "sha256"), blob::Sha256::hex_of(v2_bytes));
+  EXPECT_EQ(get("/api/v1/documents/" + id + "/content", owner.token).body, v2_bytes);
+  auto named = post_form("/api/v1/documents?name=choisi.txt", owner.token,
+                         closed(form({}, "filename=\"ignored.txt\"", "x")));
+  ASSERT_EQ(named.status, 201) << named.body;
+  EXPECT_EQ(text(body_of(named), "name"), "choisi.txt");
+
+  // What is refused, and why.
+  auto cut = post_form("/api/v1/documents", owner.token, form({}, "filename=\"a.txt\"", "abc"));
+  EXPECT_EQ(cut.status, 400) << cut.body;
+  EXPECT_NE(text(body_of(cut), "detail").find("closing boundary"), std::string::npos) << cut.body;
+  auto two =
+      post_form("/api/v1/documents", owner.token,
+                closed(form({}, "filename=\"a.txt\"", "a") + form({}, "filename=\"b.txt\"", "b")));
+  EXPECT_EQ(two.status, 422) << two.body;
+  EXPECT_NE(text(body_of(two), "detail").find("One file per upload"), std::string::npos);
+  auto no_file =
+      post_form("/api/v1/documents?name=x.txt", owner.token, closed(form({{"folder", "Divers"}})));
+  EXPECT_EQ(no_file.status, 422) << no_file.body;
+  auto unknown = post_form("/api/v1/documents", owner.token,
+                           closed(form({{"colour", "red"}}, "filename=\"a.txt\"", "a")));
+  EXPECT_EQ(unknown.status, 422) << unknown.body;
+  auto version_fields = post_form("/api/v1/documents/" + id + "/versions", owner.token,
+                                  closed(form({{"folder", "x"}}, "filename=\"a.txt\"", "a")));
+  EXPECT_EQ(version_fields.status, 422) << version_fields.body;
+  http::Headers no_boundary;
+  no_boundary.set("Content-Type", "multipart/form-data");
+  EXPECT_EQ(call(Method::kPost, "/api/v1/documents", body, owner.token, no_boundary).status, 400);
+  EXPECT_EQ(upload_files(), 0u);
+  EXPECT_EQ(body_of(get("/api/v1/documents", owner.token)).at("items").as_array().size(), 2u);
 }
 
 TEST_P(DocumentsHttpTest, ContentTypeIsSniffedNotTrusted) {
@@ -541,6 +657,8 @@ TEST_P(DocumentsHttpTest, OcrReadsPdfsAndImagesAndFeedsSearchAndEntities) {
   EXPECT_EQ(status.at("pages_done").as_int64(), 1);
   const auto& pages = status.at("pages").as_array();
   ASSERT_EQ(pages.size(), 1u);
+  EXPECT_EQ(pages[0].at("number").as_int64(), 1);
+  EXPECT_EQ(pages[0].at("status").as_string(), "done");
   EXPECT_NE(std::string(pages[0].at("text").as_string()).find("réceptionne"), std::string::npos);
   EXPECT_FALSE(pages[0].at("words").as_array().empty());
   EXPECT_EQ(text(body_of(get("/api/v1/documents/" + id, owner.token)), "ocr_status"), "done");
@@ -574,6 +692,27 @@ TEST_P(DocumentsHttpTest, OcrReadsPdfsAndImagesAndFeedsSearchAndEntities) {
   const json::object read = ocr_of(owner.token, text(body_of(image), "id"));
   ASSERT_EQ(text(read, "status"), "done") << json::serialize(read);
   EXPECT_NE(std::string(read.at("pages").as_array()[0].at("text").as_string()).find("chantier"),
+            std::string::npos);
+
+  // A scanned PDF of several pages: once read, every page is done, with its text.
+  const auto scan = samples_of({"Compte rendu de chantier, première page",
+                                "Réserves levées sur le lot peinture, deuxième page",
+                                "Signatures et visas, troisième page"});
+  auto scanned = upload(owner.token, scan, "name=cr-scan.pdf");
+  ASSERT_EQ(scanned.status, 201) << scanned.body;
+  const json::object scanned_ocr = ocr_of(owner.token, text(body_of(scanned), "id"));
+  ASSERT_EQ(text(scanned_ocr, "status"), "done") << json::serialize(scanned_ocr);
+  EXPECT_EQ(scanned_ocr.at("page_count").as_int64(), 3);
+  const auto& scanned_pages = scanned_ocr.at("pages").as_array();
+  ASSERT_EQ(scanned_pages.size(), 3u);
+  for (size_t i = 0; i < scanned_pages.size(); ++i) {
+    const auto& page = scanned_pages[i].as_object();
+    EXPECT_EQ(page.at("number").as_int64(), static_cast<int64_t>(i) + 1);
+    EXPECT_EQ(page.at("status").as_string(), "done");
+    EXPECT_FALSE(page.at("from_text_layer").as_bool());
+    EXPECT_FALSE(page.at("text").as_string().empty());
+  }
+  EXPECT_NE(std::string(scanned_pages[1].at("text").as_string()).find("peinture"),
             std::string::npos);
 
   // Plain text is not read.
@@ -719,7 +858,8 @@ TEST_P(DocumentsHttpTest, AnotherOrganisationSeesNothing) {
   const Account b = sign_up("paul@batiments-nord.fr", "Bâtiments du Nord");
   const std::string project_id = project(a, "TIL-01");
   const std::string id = uploaded_id(a.token, "secret", "name=s.txt&project_id=" + project_id);
-  const std::string loose = uploaded_id(a.token, "secret 2", "name=t.txt");
+  const std::string loose =
+      uploaded_id(a.token, "secret 2", "name=Devis%20confidentiel%20Tilleuls.txt");
   for (const std::string& target : {id, loose}) {
     const std::string base = "/api/v1/documents/" + target;
     for (const auto& [method, path, body] :
@@ -750,6 +890,16 @@ TEST_P(DocumentsHttpTest, AnotherOrganisationSeesNothing) {
                 .as_array()
                 .size(),
             0u);
+  // Search finds A's document for A, and nothing for B.
+  auto found =
+      body_of(get("/api/v1/documents/search?q=confidentiel", a.token)).at("items").as_array();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].at("id").as_string(), loose);
+  auto searched = get("/api/v1/documents/search?q=confidentiel", b.token);
+  ASSERT_EQ(searched.status, 200) << searched.body;
+  EXPECT_EQ(body_of(searched).at("items").as_array().size(), 0u) << searched.body;
+  EXPECT_EQ(searched.body.find("secret"), std::string::npos);
+  EXPECT_EQ(searched.body.find("onfidentiel"), std::string::npos);
   // Nor can B file a document under A's project.
   EXPECT_EQ(upload(b.token, "x", "name=x.txt&project_id=" + project_id).status, 422);
   EXPECT_EQ(get("/api/v1/documents/" + id + "/content", a.token).body, "secret");

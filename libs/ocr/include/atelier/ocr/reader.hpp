@@ -37,9 +37,10 @@ struct Page {
   std::vector<Word> words;
 };
 
-// Where a document's reading has got to: calls come from the reading thread, page by page.
+// Where a document's reading has got to: calls come from the reading thread, once with page 0
+// when the document is opened (page_count known, no page read yet), then page by page.
 struct Progress {
-  int page = 0;        // the page just finished
+  int page = 0;        // the page just finished; 0 before the first
   int page_count = 0;  // known once the document is opened
 };
 using ProgressFn = std::function<void(const Progress&)>;
