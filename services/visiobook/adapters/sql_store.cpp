@@ -29,14 +29,20 @@ constexpr std::string_view kUpdate =
     "source_format = $8, source_size = $9, status = $10, stages = $11, run_from = $12, "
     "current_version = $13, error = $14, row_version = $15, updated_at = $16 "
     "WHERE org_id = $1 AND id = $2 AND row_version = $17";
+constexpr std::string_view kUpdateDetails =
+    "UPDATE books SET title = $3, author = $4, settings = $5, row_version = $6, updated_at = $7 "
+    "WHERE org_id = $1 AND id = $2 AND row_version = $8";
+// The pipeline's writes leave row_version alone: a PATCH of the settings during a run must not
+// fail for a progress update it never saw.
+constexpr std::string_view kUpdateProgress =
+    "UPDATE books SET status = $3, stages = $4, run_from = $5, current_version = $6, error = $7, "
+    "updated_at = $8 WHERE org_id = $1 AND id = $2";
 constexpr std::string_view kNextQueued =
     "SELECT id, org_id FROM books WHERE status = 'queued' ORDER BY updated_at, id LIMIT 1";
 constexpr std::string_view kMarkRunning =
-    "UPDATE books SET status = 'running', row_version = row_version + 1, updated_at = $2 "
-    "WHERE id = $1 AND status = 'queued'";
+    "UPDATE books SET status = 'running', updated_at = $2 WHERE id = $1 AND status = 'queued'";
 constexpr std::string_view kRequeue =
-    "UPDATE books SET status = 'queued', row_version = row_version + 1, updated_at = $1 "
-    "WHERE status = 'running'";
+    "UPDATE books SET status = 'queued', updated_at = $1 WHERE status = 'running'";
 // A run left behind by a stopped process is closed as failed; the book's new run makes another.
 constexpr std::string_view kCloseRunningVersions =
     "UPDATE book_versions SET status = 'failed', finished_at = $1 WHERE status = 'running'";
@@ -186,6 +192,29 @@ class SqlBookStore final : public BookStore {
       return std::move(r).error();
     }
     return *r == 1;
+  }
+
+  Result<bool> update_details(Tx& tx, const BookProject& b, int64_t expected) override {
+    auto r = tx.execute(kUpdateDetails, b.org_id, b.id, b.title, b.author,
+                        json::serialize(settings_json(b.settings)), b.row_version,
+                        format_rfc3339(b.updated_at), expected);
+    if (!r) {
+      return std::move(r).error();
+    }
+    return *r == 1;
+  }
+
+  Result<void> update_progress(Tx& tx, const BookProject& b) override {
+    auto r = tx.execute(kUpdateProgress, b.org_id, b.id, std::string(domain::status_name(b.status)),
+                        json::serialize(stages_json(b.stages)), run_from(b), b.current_version,
+                        opt(b.error), format_rfc3339(b.updated_at));
+    if (!r) {
+      return std::move(r).error();
+    }
+    if (*r != 1) {
+      return Error::not_found("The book project is gone.");
+    }
+    return {};
   }
 
   Result<std::vector<BookProject>> list(Tx& tx, const std::string& org_id,

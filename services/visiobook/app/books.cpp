@@ -175,7 +175,7 @@ Result<BookProject> Books::patch(const Principal& caller, const std::string& id,
     }
     next.row_version = b->row_version + 1;
     next.updated_at = clock_.now();
-    auto updated = store_.update(tx, next, b->row_version);
+    auto updated = store_.update_details(tx, next, b->row_version);
     if (!updated) {
       return std::move(updated).error();
     }

@@ -286,11 +286,9 @@ Result<void> Pipeline::record(Run& run, domain::Stage stage, domain::StageStatus
         return u;
       }
     }
-    b.row_version += 1;
     b.updated_at = clock_.now();
-    auto updated = store_.update(tx, b, b.row_version - 1);
-    if (!updated) {
-      return std::move(updated).error();
+    if (auto u = store_.update_progress(tx, b); !u) {
+      return u;
     }
     if (status == domain::StageStatus::kDone) {
       json::object data{{"version", run.version.number}, {"summary", run.summary}};
@@ -331,25 +329,17 @@ void Pipeline::progress(Run& run, domain::Stage stage, size_t done, size_t total
 Result<void> Pipeline::save_path(Run& run, domain::Stage stage, const std::string& name,
                                  const std::string& content_type,
                                  const std::filesystem::path& path) {
-  auto put = blobs_.put_file(path);
-  if (!put) {
-    return std::move(put).error();
-  }
-  BookFile f{name, stage, put->key, content_type, put->size};
-  auto r = db_.transact(in_org(run.book.org_id), [&](Tx& tx) {
-    return store_.put_file(tx, run.book.org_id, run.book.id, run.version.number, f);
-  });
-  if (!r) {
-    return r;
-  }
-  run.files[name] = std::move(f);
-  return {};
+  return keep(run, stage, name, content_type, blobs_.put_file(path));
 }
 
 Result<void> Pipeline::save_file(Run& run, domain::Stage stage, const std::string& name,
                                  const std::string& content_type, const std::string& bytes) {
   std::istringstream in(bytes);
-  auto put = blobs_.put_stream(in);
+  return keep(run, stage, name, content_type, blobs_.put_stream(in));
+}
+
+Result<void> Pipeline::keep(Run& run, domain::Stage stage, const std::string& name,
+                            const std::string& content_type, Result<blob::PutResult> put) {
   if (!put) {
     return std::move(put).error();
   }

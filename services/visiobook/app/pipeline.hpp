@@ -66,7 +66,10 @@ class Pipeline {
                          const std::string& content_type, const std::string& bytes);
   Result<void> save_path(Run& run, domain::Stage stage, const std::string& name,
                          const std::string& content_type, const std::filesystem::path& path);
-  // Writes the stage's state (and, when `event_type` is set, an event) on the book.
+  // Records a stored blob as the run's file `name`.
+  Result<void> keep(Run& run, domain::Stage stage, const std::string& name,
+                    const std::string& content_type, Result<blob::PutResult> put);
+  // Writes the stage's state on the book, with the stage's event when it is done or failed.
   Result<void> record(Run& run, domain::Stage stage, domain::StageStatus status, int progress,
                       const std::string& error = {});
   void progress(Run& run, domain::Stage stage, size_t done, size_t total);

@@ -21,8 +21,15 @@ class BookStore {
   virtual Result<void> insert(Tx& tx, const BookProject& b) = 0;
   virtual Result<std::optional<BookProject>> find(Tx& tx, const std::string& org_id,
                                                   const std::string& id) = 0;
-  // Writes `b` when its stored row_version is `expected`; false when it moved.
+  // row_version versions what a user changes (title, author, settings, source, the start of a
+  // run): the ETag of a project, checked by If-Match. The pipeline's progress moves without it.
+  //
+  // Writes every field of `b` when its stored row_version is `expected`; false when it moved.
   virtual Result<bool> update(Tx& tx, const BookProject& b, int64_t expected) = 0;
+  // Writes title, author and settings only (a PATCH), on the same condition.
+  virtual Result<bool> update_details(Tx& tx, const BookProject& b, int64_t expected) = 0;
+  // Writes the pipeline's state only: status, stages, run_from, current_version, error.
+  virtual Result<void> update_progress(Tx& tx, const BookProject& b) = 0;
   virtual Result<std::vector<BookProject>> list(Tx& tx, const std::string& org_id,
                                                 const ListQuery& query) = 0;
   // The oldest queued book of any organisation, marked running (the worker's claim).

@@ -186,6 +186,10 @@ TEST_P(VisioBookHttpOnEachEngine, ABookBecomesANarratedVideoAndANarrationCanBeRe
   json::object done = wait_for_run(token, id);
   ASSERT_EQ(text(done, "status"), "done") << json::serialize(done);
   EXPECT_EQ(done.at("current_version").as_int64(), 1);
+  // The ETag versions what a user changes; the pipeline's progress leaves it alone, so an
+  // If-Match taken when the run was queued still holds.
+  EXPECT_EQ(call(Method::kGet, "/api/v1/books/" + id, {}, token).headers.get("ETag"),
+            queued.headers.get("ETag"));
   for (const auto& stage : done.at("stages").as_array()) {
     EXPECT_EQ(text(stage.as_object(), "status"), "done") << json::serialize(stage);
     EXPECT_EQ(stage.as_object().at("progress").as_int64(), 100);
