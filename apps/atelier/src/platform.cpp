@@ -117,13 +117,15 @@ struct Platform::Impl {
               200, std::string(R"({"name":"atelier","version":")") + std::string(kVersion) + "\"}");
         },
         http::RouteOptions{.blocking = false, .name = "version", .anonymous = true});
+    std::map<std::string, std::shared_ptr<void>> installed;
     for (auto& s : services) {
-      ServiceContext context{config, *s.db, *bus, *s.relay, router, authenticator};
+      ServiceContext context{config, *s.db, *bus, *s.relay, router, authenticator, installed};
       auto handle = s.module->install(context);
       if (!handle) {
         return Error::internal("service " + s.module->name + ": " + handle.error().message);
       }
       s.handle = std::move(handle).value();
+      installed.emplace(s.module->name, s.handle);
     }
     if (std::filesystem::exists(config.web_root / "index.html")) {
       router.add(http::Method::kGet, "/{*path}", http::static_files(config.web_root, true),

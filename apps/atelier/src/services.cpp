@@ -4,6 +4,7 @@
 #include "identity/adapters/routes.hpp"
 #include "projects/adapters/routes.hpp"
 #include "tasks/adapters/routes.hpp"
+#include "visiobook/adapters/documents_library.hpp"
 #include "visiobook/adapters/routes.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_documents_migrations();  // generated
@@ -86,6 +87,12 @@ const std::vector<ServiceModule>& known_services() {
          options.speech_voice = context.config.visiobook_speech_voice;
          options.api_key = context.config.visiobook_api_key;
          options.events_written = [&relay] { relay.notify(); };
+         // Sources from documents and exports to them, when documents runs in this process.
+         if (auto documents = context.started.find("documents");
+             documents != context.started.end()) {
+           options.library = visiobook::adapters::make_documents_library(
+               std::static_pointer_cast<documents::DocumentsService>(documents->second));
+         }
          auto service = visiobook::VisioBookService::create(context.db, std::move(options));
          if (!service) {
            return std::move(service).error();

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct ServiceContext {
   http::Router& router;  // add the service's routes here
   // The service that verifies credentials (identity) sets this; the gateway uses it.
   http::Authenticator*& authenticator;
+  // The services started before this one in this process, by name (the handles their install
+  // returned): in-process adapters of another service's API hold on to them.
+  const std::map<std::string, std::shared_ptr<void>>& started;
 };
 
 struct ServiceModule {

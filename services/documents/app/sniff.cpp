@@ -90,6 +90,24 @@ std::string sniff_content_type(std::string_view head) {
   if (starts(head, "PK\x03\x04")) {
     return zip_type(head);
   }
+  // ISO base media (MP4, QuickTime): a first box of type "ftyp"; its brand tells them apart.
+  if (head.size() >= 12 && head.substr(4, 4) == "ftyp") {
+    const std::string_view brand = head.substr(8, 4);
+    if (brand == "qt  ") {
+      return "video/quicktime";
+    }
+    if (brand == "M4A ") {
+      return "audio/mp4";
+    }
+    return "video/mp4";
+  }
+  if (head.size() >= 12 && starts(head, "RIFF") && head.substr(8, 4) == "WAVE") {
+    return "audio/wav";
+  }
+  if (starts(head, "WEBVTT") && (head.size() == 6 || head[6] == '\n' || head[6] == '\r' ||
+                                 head[6] == ' ' || head[6] == '\t')) {
+    return "text/vtt; charset=utf-8";
+  }
   const bool truncated = head.size() >= kHeadBytes;
   std::string_view text = head;
   if (starts(text, "\xef\xbb\xbf")) {

@@ -25,6 +25,22 @@ TEST(Sniff, RecognisesCommonFormatsByTheirBytes) {
   EXPECT_EQ(sniff_content_type(std::string_view("MM\0*\0\0\0\x08", 8)), "image/tiff");
 }
 
+TEST(Sniff, RecognisesTheMediaVisioBookExports) {
+  EXPECT_EQ(sniff_content_type(std::string_view("\0\0\0\x20"
+                                                "ftypisom\0\0\x02\0",
+                                                16)),
+            "video/mp4");
+  EXPECT_EQ(sniff_content_type(std::string_view("\0\0\0\x14"
+                                                "ftypqt  \0\0\0\0",
+                                                16)),
+            "video/quicktime");
+  EXPECT_EQ(sniff_content_type(std::string_view("RIFF\x24\0\0\0WAVEfmt ", 16)), "audio/wav");
+  EXPECT_EQ(sniff_content_type("WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nBonjour"),
+            "text/vtt; charset=utf-8");
+  // Text that merely starts with the word stays text.
+  EXPECT_EQ(sniff_content_type("WEBVTTISH notes"), "text/plain; charset=utf-8");
+}
+
 TEST(Sniff, TellsZipContainersApart) {
   EXPECT_EQ(sniff_content_type(zip_with_first_entry("mimetype", "application/epub+zip")),
             "application/epub+zip");

@@ -523,6 +523,66 @@ void VisioBookService::add_routes(http::Router& router) {
       },
       route("visiobook.file"));
 
+  // The documents service: a source taken from a document, a file exported as a document (where
+  // share links, folders and project links are).
+  app::DocumentLibrary* library = s.options.library.get();
+  const auto no_library = [](const Request& request) {
+    return Response::problem(
+        Error::unavailable("The documents service does not run in this process."), request);
+  };
+  router.add(
+      Method::kPost, "/api/v1/books/{id}/source/document",
+      [&books, &s, library, no_library](Request& request) {
+        if (library == nullptr) {
+          return no_library(request);
+        }
+        http::JsonFields f(request);
+        const std::string document_id = f.string("document_id", true, 64);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
+        }
+        auto b = books.source_from_document(*request.principal, std::string(request.param("id")),
+                                            document_id, *library, s.uploads_dir,
+                                            s.options.max_source_bytes);
+        if (!b) {
+          return Response::problem(b.error(), request);
+        }
+        return book_response(200, *b);
+      },
+      route("visiobook.source_from_document"));
+
+  router.add(
+      Method::kPost, "/api/v1/books/{id}/exports",
+      [&books, &s, library, no_library](Request& request) {
+        if (library == nullptr) {
+          return no_library(request);
+        }
+        http::JsonFields f(request);
+        const std::string file = f.string("file", true, 200);
+        const std::string project_id = f.string("project_id", false, 64);
+        const std::optional<int64_t> version = f.integer("version", false);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
+        }
+        if (version && *version < 1) {
+          return Response::problem(Error::invalid("Some fields are missing or invalid.",
+                                                  {{"version", "A version number, from 1."}}),
+                                   request);
+        }
+        auto exported = books.export_file(
+            *request.principal, std::string(request.param("id")), version, file,
+            project_id.empty() ? std::nullopt : std::optional<std::string>(project_id), *library,
+            s.uploads_dir);
+        if (!exported) {
+          return Response::problem(exported.error(), request);
+        }
+        Response r = Response::json(
+            201, json::object{{"document_id", exported->id}, {"name", exported->name}});
+        r.headers.set("Location", "/api/v1/documents/" + exported->id);
+        return r;
+      },
+      route("visiobook.export"));
+
   // Analysis on the spot, for a passage (the seed's ai-analysis-service endpoints).
   router.add(
       Method::kPost, "/api/v1/analysis/semantic",

@@ -13,6 +13,7 @@
 #include "atelier/db/database.hpp"
 #include "atelier/http/router.hpp"
 #include "visiobook/app/analyst.hpp"
+#include "visiobook/app/library.hpp"
 #include "visiobook/app/studio.hpp"
 
 namespace atelier::visiobook {
@@ -35,6 +36,9 @@ class VisioBookService {
     // The studio and page reader; null: the local ones (cairo, espeak-ng, FFmpeg, Tesseract).
     std::unique_ptr<app::Studio> studio;
     std::unique_ptr<app::PageReader> page_reader;
+    // The documents service, for sources taken from documents and exports to them; null when it
+    // does not run in this process (those routes answer 503 then).
+    std::unique_ptr<app::DocumentLibrary> library;
     // The analyst; null: the chat analyst when chat_url is set, else the classical one.
     std::unique_ptr<app::Analyst> analyst;
 

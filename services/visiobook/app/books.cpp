@@ -346,4 +346,52 @@ Result<FileContent> Books::file(const Principal& caller, const std::string& id,
   return FileContent{std::move(*found), std::move(*blob)};
 }
 
+Result<BookProject> Books::source_from_document(const Principal& caller, const std::string& id,
+                                                const std::string& document_id,
+                                                DocumentLibrary& library,
+                                                const std::filesystem::path& dir,
+                                                uint64_t max_bytes) {
+  if (auto w = may_write(caller); !w) {
+    return w.error();
+  }
+  if (auto b = get(caller, id); !b) {
+    return std::move(b).error();
+  }
+  auto imported = library.import(caller, document_id, dir, max_bytes);
+  if (!imported) {
+    return std::move(imported).error();
+  }
+  auto b = set_source(caller, id, UploadedFile{imported->path, imported->size, imported->sha256},
+                      imported->name);
+  std::error_code ignored;
+  std::filesystem::remove(imported->path, ignored);
+  return b;
+}
+
+Result<ExportedDocument> Books::export_file(const Principal& caller, const std::string& id,
+                                            std::optional<int64_t> number, const std::string& name,
+                                            const std::optional<std::string>& project_id,
+                                            DocumentLibrary& library,
+                                            const std::filesystem::path& dir) {
+  auto b = get(caller, id);
+  if (!b) {
+    return std::move(b).error();
+  }
+  auto content = file(caller, id, number, name);
+  if (!content) {
+    return std::move(content).error();
+  }
+  const auto path = dir / ("export-" + Uuid::v7(clock_).str());
+  if (auto copied = content->blob.copy_to(path); !copied) {
+    return copied.error();
+  }
+  const std::string base = name.substr(name.rfind('/') + 1);
+  auto exported = library.export_file(
+      caller, LocalFile{path, content->file.size, content->file.blob_key, b->title + " — " + base},
+      project_id);
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  return exported;
+}
+
 }  // namespace atelier::visiobook::app

@@ -13,6 +13,7 @@
 #include "atelier/blob/blob_store.hpp"
 #include "atelier/core/clock.hpp"
 #include "atelier/core/principal.hpp"
+#include "visiobook/app/library.hpp"
 #include "visiobook/app/store.hpp"
 
 namespace atelier::visiobook::app {
@@ -74,6 +75,16 @@ class Books {
                                       std::optional<int64_t> number);
   Result<FileContent> file(const Principal& caller, const std::string& id,
                            std::optional<int64_t> number, const std::string& name);
+
+  // The source from a document of the documents service (its current version), through `dir`.
+  Result<BookProject> source_from_document(const Principal& caller, const std::string& id,
+                                           const std::string& document_id, DocumentLibrary& library,
+                                           const std::filesystem::path& dir, uint64_t max_bytes);
+  // A file of version `number` (or the current one) as a new document, "<title> — <file>".
+  Result<ExportedDocument> export_file(const Principal& caller, const std::string& id,
+                                       std::optional<int64_t> number, const std::string& name,
+                                       const std::optional<std::string>& project_id,
+                                       DocumentLibrary& library, const std::filesystem::path& dir);
 
  private:
   Result<void> may_write(const Principal& caller) const;

@@ -363,6 +363,79 @@ TEST_F(VisioBookHttpTest, ScannedPagesAreReadByOcr) {
   EXPECT_NE(book.body.find("vers le village"), std::string::npos) << book.body;
 }
 
+TEST_F(VisioBookHttpTest, ASourceComesFromDocumentsAndTheVideoIsSharedThroughThem) {
+  const std::string token = owner_of("claire@editions-plume.fr", "Éditions Plume");
+  http::Headers raw;
+  raw.set("Content-Type", "text/plain");
+  auto uploaded =
+      call(Method::kPost, "/api/v1/documents?name=alice.txt", alice_first_chapter(), token, raw);
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body;
+  const std::string document_id = text(body_of(uploaded), "id");
+
+  const std::string id = create_book(token, json::object{{"target_minutes", 1}});
+  const std::string from_document = "/api/v1/books/" + id + "/source/document";
+  EXPECT_EQ(call(Method::kPost, from_document, json::serialize(json::object{}), token).status, 422);
+  EXPECT_EQ(
+      call(Method::kPost, from_document,
+           json::serialize(json::object{{"document_id", "0190f1e2-0000-7000-8000-000000000000"}}),
+           token)
+          .status,
+      404);
+  auto sourced = call(Method::kPost, from_document,
+                      json::serialize(json::object{{"document_id", document_id}}), token);
+  ASSERT_EQ(sourced.status, 200) << sourced.body;
+  const auto source = body_of(sourced).at("source").as_object();
+  EXPECT_EQ(text(source, "name"), "alice.txt");
+  EXPECT_EQ(text(source, "format"), "text");
+  EXPECT_EQ(text(source, "sha256"), text(body_of(uploaded), "sha256"));
+
+  // Nothing to export before a run has finished.
+  const std::string exports = "/api/v1/books/" + id + "/exports";
+  EXPECT_EQ(
+      call(Method::kPost, exports, json::serialize(json::object{{"file", "video.mp4"}}), token)
+          .status,
+      404);
+  ASSERT_EQ(call(Method::kPost, "/api/v1/books/" + id + "/runs", {}, token).status, 202);
+  ASSERT_EQ(text(wait_for_run(token, id), "status"), "done");
+  EXPECT_EQ(
+      call(Method::kPost, exports, json::serialize(json::object{{"file", "nothing.mp4"}}), token)
+          .status,
+      404);
+  auto exported =
+      call(Method::kPost, exports, json::serialize(json::object{{"file", "video.mp4"}}), token);
+  ASSERT_EQ(exported.status, 201) << exported.body;
+  const std::string video_document = text(body_of(exported), "document_id");
+  EXPECT_EQ(text(body_of(exported), "name"), "Alice au pays des merveilles — video.mp4");
+  auto document = body_of(call(Method::kGet, "/api/v1/documents/" + video_document, {}, token));
+  EXPECT_EQ(text(document, "content_type"), "video/mp4");
+  EXPECT_EQ(text(document, "folder"), "VisioBook");
+
+  // A share link plays it without an account, with ranges, as the player asks.
+  auto share = call(Method::kPost, "/api/v1/documents/" + video_document + "/shares",
+                    json::serialize(json::object{{"expires_in", 3600}}), token);
+  ASSERT_EQ(share.status, 201) << share.body;
+  http::Headers range;
+  range.set("Range", "bytes=0-15");
+  auto start = client_.request(Method::kGet, platform_->url() + text(body_of(share), "url"), range);
+  ASSERT_TRUE(start);
+  EXPECT_EQ(start->status, 206);
+  EXPECT_EQ(start->body.substr(4, 4), "ftyp");
+  const auto original = call(Method::kGet, "/api/v1/books/" + id + "/files/video.mp4", {}, token);
+  EXPECT_EQ(start->body, original.body.substr(0, 16));
+
+  // Another organisation can neither take the document nor export the book.
+  const std::string other = owner_of("paul@autre-maison.fr", "Autre Maison");
+  const std::string theirs = create_book(other, json::object{});
+  EXPECT_EQ(call(Method::kPost, "/api/v1/books/" + theirs + "/source/document",
+                 json::serialize(json::object{{"document_id", document_id}}), other)
+                .status,
+            404);
+  EXPECT_EQ(
+      call(Method::kPost, exports, json::serialize(json::object{{"file", "video.mp4"}}), other)
+          .status,
+      404);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, VisioBookHttpOnEachEngine,
                          ::testing::Values(db::Kind::kSqlite, db::Kind::kPostgres),
                          db::testing::backend_name);

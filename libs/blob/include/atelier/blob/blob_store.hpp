@@ -37,6 +37,8 @@ class BlobFile {
   }
   // Reads the whole blob (tests and small files only).
   Result<std::string> read_all() const;
+  // Copies the blob to a new file at `path` (which must not exist), in pieces.
+  Result<void> copy_to(const std::filesystem::path& path) const;
 
  private:
   int fd_ = -1;
