@@ -13,6 +13,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev postgresql-15 postgresql-client-15 wrk nginx-light curl
   python3
   chromium   # the browser of the web portal's end-to-end test (web/e2e), driven by playwright-core
+  sqlite3    # web/e2e reads the e-mails the server queued (outbox rows) to follow their links
   john-data  # /usr/share/john/password.lst: common passwords refused by libs/auth's policy
   # libs/ocr: Tesseract 5 with its French and English models, Leptonica, poppler for PDFs
   libtesseract-dev libleptonica-dev tesseract-ocr-fra tesseract-ocr-eng libpoppler-cpp-dev

@@ -1,17 +1,28 @@
 // End-to-end check of the portal in a real Chromium (Debian's /usr/bin/chromium, headless; no
 // browser is ever downloaded). Starts `atelier serve` on a free port with a throw-away data
-// directory and web_root = web/dist, then walks through what a new user does: sign up, create a
-// project, find it, change its status, switch to English, log out, log in again, plan its tasks,
-// upload a scanned page and find it by its recognised text, turn a short story into a storyboard
-// and a narrated video (VisioBook). Screenshots go to docs/screenshots/. Exits non-zero on failure, printing the server's log.
+// directory and web_root = web/dist, then walks through what a new user does: sign up and confirm
+// the address, create a project with its lots, milestones and participants, find it, change its
+// status, switch to English, log out, log in again, plan its tasks (board, links of every type,
+// Gantt), import a 2,000-task plan and scroll it, authorise an OAuth application, create a second
+// organisation and switch, upload a scanned page and find it by its recognised text, turn a short
+// story into a storyboard and a narrated video (VisioBook), reset the forgotten password, and turn
+// on two-step log-in (TOTP). Screenshots go to docs/screenshots/. Exits non-zero on failure,
+// printing the server's log.
+//
+// There is no mail server: the e-mails the identity service asks for wait, as
+// notifications.EmailRequested.v1 events, in the outbox table of its SQLite file (identity.db in
+// the data directory) for the notifications service to come. The test reads the links there with
+// Debian's sqlite3 command, read-only.
 //
 //   ATELIER_BIN      the server binary (default build/apps/atelier/atelier, from the repo root)
 //   CHROMIUM_PATH    the browser (default /usr/bin/chromium)
+//   SQLITE3_PATH     the sqlite3 command (default sqlite3, from the PATH)
 //   E2E_HEADED=1     show the browser
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -84,6 +95,47 @@ async function startServer() {
   fail('the server was not ready after 20 s');
 }
 
+/**
+ * The link of the latest e-mail of this template ("verify_email", "reset_password") queued for
+ * this address, read from the identity outbox.
+ */
+function mailedLink(to, template) {
+  const quote = (v) => `'${v.replace(/'/g, "''")}'`;
+  const sql =
+    "SELECT json_extract(envelope, '$.data.params.link') FROM outbox " +
+    "WHERE type = 'notifications.EmailRequested.v1' " +
+    `AND json_extract(envelope, '$.data.to') = ${quote(to)} ` +
+    `AND json_extract(envelope, '$.data.template') = ${quote(template)} ORDER BY seq DESC LIMIT 1`;
+  let out;
+  try {
+    out = execFileSync(process.env.SQLITE3_PATH ?? 'sqlite3', ['-readonly', join(dataDir, 'identity.db'), sql], {
+      encoding: 'utf8',
+    });
+  } catch (e) {
+    fail(`reading the outbox with sqlite3 failed (install sqlite3, or set SQLITE3_PATH): ${e.message}`);
+  }
+  const link = out.trim();
+  if (!link) fail(`no "${template}" e-mail queued for ${to}`);
+  return link;
+}
+
+/** RFC 6238 TOTP (HMAC-SHA-1, 30 s steps, 6 digits) of a base32 secret, for the given step. */
+function totp(secretBase32, step = Math.floor(Date.now() / 30_000)) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const c of secretBase32.replace(/[\s=]/g, '').toUpperCase()) {
+    const v = alphabet.indexOf(c);
+    if (v < 0) fail(`not base32: ${secretBase32}`);
+    bits += v.toString(2).padStart(5, '0');
+  }
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
 let stepNo = 0;
 async function step(name, fn) {
   stepNo += 1;
@@ -145,6 +197,18 @@ async function main() {
     await expectVisible(page.getByText('Aucun projet pour l\'instant.'), 'empty state');
     const org = await page.getByTestId('org-name').textContent();
     if (org?.trim() !== user.org) fail(`organisation shown: ${org}`);
+    await expectVisible(page.getByText("Votre adresse e-mail n'est pas encore confirmée"), 'unconfirmed address banner');
+  });
+
+  await step('the link of the confirmation e-mail confirms the address; the banner goes', async () => {
+    const link = mailedLink(user.email, 'verify_email');
+    if (!link.startsWith(`${url}/verify-email?token=`)) fail(`confirmation link: ${link}`);
+    await page.goto(link);
+    await expectVisible(page.getByText('Votre adresse e-mail est confirmée. Merci !'), 'address confirmed');
+    await page.getByRole('link', { name: 'Continuer' }).click();
+    await page.waitForURL('**/projects');
+    await expectVisible(page.getByRole('heading', { name: 'Projets' }), 'heading Projets');
+    if ((await page.getByText("n'est pas encore confirmée").count()) !== 0) fail('the unconfirmed banner is still shown');
   });
 
   async function createProject(p) {
@@ -221,16 +285,49 @@ async function main() {
     await expectVisible(page.getByRole('button', { name: 'Passer en « En cours »' }), 'next move offered');
   });
 
-  await step('the lots, milestones and participants tabs answer', async () => {
-    for (const name of ['Lots', 'Jalons', 'Intervenants']) {
-      await page.getByRole('tab', { name }).click();
-      const panel = page.getByRole('tabpanel');
-      // Before the API of these parts lands the tab says so; afterwards it lists or is empty.
-      await expectVisible(
-        panel.getByText(/pas encore disponible|Aucun|Ajouter/),
-        `${name} tab content`,
-      );
+  await step('a lot, a milestone on it and a participant are added in their tabs', async () => {
+    const panel = page.getByRole('tabpanel');
+    await page.getByRole('tab', { name: 'Lots' }).click();
+    await expectVisible(panel.getByText('Aucun lot pour ce projet.'), 'no lot yet');
+    await panel.getByRole('button', { name: 'Ajouter un lot' }).click();
+    await panel.getByLabel('Code').fill('go');
+    await panel.getByLabel('Intitulé').fill('Gros œuvre');
+    await panel.getByLabel("Corps d'état").fill('Maçonnerie');
+    await panel.getByLabel('Budget (€)').fill('1 250 000,00');
+    await panel.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    const lot = panel.getByRole('row').filter({ hasText: 'Gros œuvre' });
+    await expectVisible(lot, 'the lot in its table');
+    const lotText = (await lot.textContent())?.replace(/\s+/g, ' ') ?? '';
+    if (!lotText.includes('GO') || !lotText.includes('Maçonnerie') || !/1 250 000,00 €/.test(lotText)) fail(`lot row: ${lotText}`);
+
+    await page.getByRole('tab', { name: 'Jalons' }).click();
+    await expectVisible(panel.getByText('Aucun jalon pour ce projet.'), 'no milestone yet');
+    await panel.getByRole('button', { name: 'Ajouter un jalon' }).click();
+    await panel.getByLabel('Jalon').fill("Hors d'eau, hors d'air");
+    await panel.getByLabel('Échéance').fill('2027-03-31');
+    await panel.getByLabel('Lot').selectOption({ label: 'GO — Gros œuvre' });
+    await panel.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    const milestone = panel.getByRole('row').filter({ hasText: "Hors d'eau, hors d'air" });
+    await expectVisible(milestone, 'the milestone in its table');
+    const msText = (await milestone.textContent())?.replace(/\s+/g, ' ') ?? '';
+    if (!msText.includes('31 mars 2027') || !msText.includes('GO — Gros œuvre') || !msText.includes('À venir')) fail(`milestone row: ${msText}`);
+
+    await page.getByRole('tab', { name: 'Intervenants' }).click();
+    // The project's creator takes part from the start, as its manager.
+    await expectVisible(panel.getByRole('row').filter({ hasText: user.name }).getByText('Responsable'), 'the creator as manager');
+    await panel.getByRole('button', { name: 'Ajouter un intervenant' }).click();
+    await panel.getByLabel('Raison sociale').fill('Charpentes Martin SARL');
+    await panel.getByLabel('E-mail').fill('contact@charpentes-martin.fr');
+    await panel.getByLabel('Rôle').selectOption('contributor');
+    await panel.getByLabel("Corps d'état").fill('Charpente');
+    await panel.getByRole('button', { name: 'Ajouter', exact: true }).click();
+    const participant = panel.getByRole('row').filter({ hasText: 'Charpentes Martin SARL' });
+    await expectVisible(participant, 'the participant in its table');
+    const ptText = (await participant.textContent())?.replace(/\s+/g, ' ') ?? '';
+    if (!ptText.includes('contact@charpentes-martin.fr') || !ptText.includes('Entreprise') || !ptText.includes('Contributeur')) {
+      fail(`participant row: ${ptText}`);
     }
+
     await page.getByRole('tab', { name: 'Lots' }).click();
     await page.setViewportSize({ width: 1280, height: 1000 });
     await page.evaluate(() => window.scrollTo(0, 0));
@@ -251,7 +348,7 @@ async function main() {
   await step('settings show the profile', async () => {
     await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
     await expectVisible(page.getByRole('heading', { name: 'Paramètres' }), 'settings heading');
-    await expectVisible(page.getByRole('main').getByText(user.email), 'email in profile');
+    await expectVisible(page.getByRole('main').getByText(`${user.email} (confirmée)`), 'confirmed email in profile');
     await page.goBack();
     await page.goBack();
     await page.waitForURL(/\/projects\/[0-9a-f-]{36}$/);
@@ -367,6 +464,9 @@ async function main() {
     panel = await openPanel('Clôture provisoire');
     await addPredecessor(panel, 'Installation de chantier', 'SS');
     await expectVisible(panel.getByTestId('predecessors').getByText('SS'), 'SS link');
+    // The fence comes down with the earthworks: it cannot finish before them (finish to finish).
+    await addPredecessor(panel, 'Terrassement', 'FF');
+    await expectVisible(panel.getByTestId('predecessors').getByRole('listitem').filter({ hasText: 'Terrassement' }).getByText('FF'), 'FF link');
     await panel.getByLabel('Nouveau point').fill('Panneau de chantier posé');
     await panel.getByRole('button', { name: 'Ajouter', exact: true }).click();
     await expectVisible(panel.getByRole('checkbox', { name: 'Panneau de chantier posé' }), 'checklist item');
@@ -435,9 +535,24 @@ async function main() {
     const criticalLinks = await page.locator('path.link.critical').count();
     if (criticalLinks < 3) fail(`${criticalLinks} critical links drawn`);
     if ((await page.locator('path.link[data-type="SS"]').count()) !== 1) fail('the SS link is not drawn');
+    if ((await page.locator('path.link[data-type="FF"]').count()) !== 1) fail('the FF link is not drawn');
     if ((await page.getByTestId('gantt-baseline').count()) < 5) fail('no baseline ghost bars');
     const milestone = await bar('Réception des travaux').evaluate((el) => el.tagName + ' ' + el.getAttribute('class'));
     if (!/^polygon .*milestone/.test(milestone)) fail(`the milestone is drawn as ${milestone}`);
+    // The month scale narrows the bars; back to days, they have their width again.
+    const dayWidth = Number(await bar('Fondations').getAttribute('width'));
+    await page.getByRole('button', { name: 'Mois', exact: true }).click();
+    await page.getByRole('button', { name: 'Mois', pressed: true }).waitFor();
+    await page.waitForFunction(
+      (w0) => Number(document.querySelector('[data-testid="gantt-bar"][data-name="Fondations"]')?.getAttribute('width')) < w0 / 4,
+      dayWidth,
+    );
+    await page.getByRole('button', { name: 'Jours', exact: true }).click();
+    await page.getByRole('button', { name: 'Jours', pressed: true }).waitFor();
+    await page.waitForFunction(
+      (w0) => Number(document.querySelector('[data-testid="gantt-bar"][data-name="Fondations"]')?.getAttribute('width')) === w0,
+      dayWidth,
+    );
     // The whole plan at the week scale for the picture, then back to days.
     await page.getByRole('button', { name: 'Semaines' }).click();
     await page.getByRole('button', { name: 'Semaines', pressed: true }).waitFor();
@@ -454,6 +569,9 @@ async function main() {
     // Its name in the grid brings the bar into view.
     await page.locator('[data-row="Couverture"]').click();
     const before = Number(await target.getAttribute('x'));
+    // Its successor, the milestone (a diamond): where its left corner is.
+    const successorX = () => bar('Réception des travaux').evaluate((el) => el.getBBox().x);
+    const successorBefore = await successorX();
     const box = await target.boundingBox();
     if (!box) fail('no box for the Couverture bar');
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -467,6 +585,12 @@ async function main() {
     await page.getByTestId('gantt-computing').waitFor({ state: 'detached' });
     const after = Number(await target.getAttribute('x'));
     if (!(after > before)) fail(`Couverture did not move (${before} → ${after})`);
+    // The schedule was computed again: the milestone after Couverture moved with it.
+    await page.waitForFunction(
+      (x0) => document.querySelector('[data-testid="gantt-bar"][data-name="Réception des travaux"]')?.getBBox().x > x0,
+      successorBefore,
+    );
+    console.log(`  # drag: Couverture moved ${after - before} px, its successor ${(await successorX()) - successorBefore} px`);
 
     // Its right edge: three more days.
     const width = Number(await target.getAttribute('width'));
@@ -507,7 +631,11 @@ async function main() {
     const count = Number(process.env.E2E_GANTT_TASKS ?? 2000);
     const started = Date.now();
     const token = await apiToken();
-    const project = await api('POST', '/api/v1/projects', { code: 'GRAND-ENSEMBLE', name: 'Grand ensemble', start_date: '2026-09-01' }, token);
+    // The plan starts eight weeks before today, so that the today line falls inside it.
+    const now = new Date();
+    const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - 56 * 86_400_000;
+    const day = (n) => new Date(start + n * 86_400_000).toISOString().slice(0, 10);
+    const project = await api('POST', '/api/v1/projects', { code: 'GRAND-ENSEMBLE', name: 'Grand ensemble', start_date: day(0) }, token);
     for (let i = 0; ; i++) {
       const r = await fetch(`${url}/api/v1/projects/${project.id}/board`, { headers: { Authorization: `Bearer ${token}` } });
       if (r.ok) break;
@@ -516,20 +644,17 @@ async function main() {
     }
     // Groups of 8 tasks joined by 5 finish-to-start links, each group starting two days after the
     // previous one (a "start no earlier than" constraint on its first task).
-    const start = Date.UTC(2026, 8, 1);
-    const day = (n) => new Date(start + n * 86_400_000).toISOString().slice(0, 10);
     const name = (i) => `Tâche ${String(i + 1).padStart(4, '0')}`;
     const duration = (i) => 1 + ((i * 7) % 9);
     const pairs = [];
     for (let i = 0; i < count; i++) if (i % 8 !== 0 && i % 2 === 1) pairs.push([i - 1, i]);
     for (let i = 0; i + 2 < count; i += 8) pairs.push([i + 1, i + 2]);
 
-    // One MS Project file through POST /plan/import when the server has it; else one POST per task
-    // and per link, 8 at a time.
+    // One MS Project file through POST /plan/import.
     const predecessors = new Map(pairs.map(([from, to]) => [to, from]));
     const xml =
       '<?xml version="1.0" encoding="UTF-8"?>\n<Project xmlns="http://schemas.microsoft.com/project">' +
-      '<StartDate>2026-09-01T08:00:00</StartDate><Tasks>' +
+      `<StartDate>${day(0)}T08:00:00</StartDate><Tasks>` +
       Array.from({ length: count }, (_, i) => {
         const constraint = i % 8 === 0 ? `<ConstraintType>4</ConstraintType><ConstraintDate>${day(Math.floor(i / 8) * 2)}T08:00:00</ConstraintDate>` : '';
         const link = predecessors.has(i)
@@ -543,32 +668,10 @@ async function main() {
       headers: { 'Content-Type': 'application/vnd.ms-project.mspdi+xml', Authorization: `Bearer ${token}` },
       body: xml,
     });
-    let how;
-    if (imported.status === 201) {
-      const r = await imported.json();
-      if (r.tasks_created !== count || r.links_created !== pairs.length) fail(`import: ${JSON.stringify(r)}`);
-      how = 'one MSPDI import';
-    } else if ([404, 405, 415].includes(imported.status)) {
-      const ids = new Array(count);
-      const pool = async (n, work) => {
-        let next = 0;
-        await Promise.all(Array.from({ length: 8 }, async () => {
-          while (next < n) await work(next++);
-        }));
-      };
-      await pool(count, async (i) => {
-        const body = { name: name(i), duration_days: duration(i) };
-        if (i % 8 === 0) body.constraint = { kind: 'start_no_earlier_than', date: day(Math.floor(i / 8) * 2) };
-        ids[i] = (await api('POST', `/api/v1/projects/${project.id}/tasks`, body, token)).id;
-      });
-      await pool(pairs.length, async (k) => {
-        const [from, to] = pairs[k];
-        await api('POST', `/api/v1/projects/${project.id}/links`, { from: ids[from], to: ids[to], type: 'FS', lag_days: 0 }, token);
-      });
-      how = 'one POST per task and per link (no plan import on this server)';
-    } else {
-      fail(`plan import: ${imported.status} ${await imported.text()}`);
-    }
+    if (imported.status !== 201) fail(`plan import: ${imported.status} ${await imported.text()}`);
+    const report = await imported.json();
+    if (report.tasks_created !== count || report.links_created !== pairs.length) fail(`import: ${JSON.stringify(report)}`);
+    const how = 'one MSPDI import';
     await waitForSchedule(project.id, token);
     await api('POST', `/api/v1/projects/${project.id}/baselines`, { name: 'Référence' }, token);
     console.log(`  # ${count} tasks and ${pairs.length} links created by ${how} in ${Date.now() - started} ms`);
@@ -582,6 +685,14 @@ async function main() {
       rows: document.querySelectorAll('.grid-row').length,
       bars: document.querySelectorAll('[data-testid="gantt-bar"]').length,
     }));
+    // The today line crosses the plan, right of its first bar (the plan began eight weeks ago).
+    const today = page.getByTestId('gantt-today');
+    if ((await today.count()) !== 1) fail('no today line');
+    const todayX = Number(await today.getAttribute('x1'));
+    const firstX = Number(await bar('Tâche 0001').getAttribute('x'));
+    const timelineWidth = Number(await page.getByTestId('gantt-timeline').getAttribute('width'));
+    if (!(todayX > firstX && todayX < timelineWidth)) fail(`today line at x ${todayX} (first bar at ${firstX}, timeline ${timelineWidth} px)`);
+
     const frames = await page.evaluate(async () => {
       const el = document.querySelector('[data-testid="gantt-scroll"]');
       const times = [];
@@ -615,7 +726,8 @@ async function main() {
     );
     console.log(
       `  # gantt scroll, ${frames.frames} frames: mean ${ms(frames.mean)}, p50 ${ms(frames.p50)}, p95 ${ms(frames.p95)}, ` +
-        `max ${ms(frames.max)}, ${frames.over33} frames over 33 ms; ${frames.rowsAfter} rows in the DOM after`,
+        `max ${ms(frames.max)}, ${frames.over33} frames over 33 ms; ${frames.rowsAfter} rows in the DOM after; ` +
+        `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
     );
     if (marks.rows > 200) fail(`${marks.rows} rows rendered: the grid is not virtualised`);
   });
@@ -669,34 +781,29 @@ async function main() {
     }
   });
 
-  await step('organisations: create one and switch to it (when the server offers it)', async () => {
+  await step('organisations: create one, switch to it and back', async () => {
     await page.goto(`${url}/projects`);
     await expectVisible(page.getByRole('heading', { name: 'Projets' }), 'projects');
     const switcher = page.getByRole('button', { name: /Changer d'organisation/ });
+    await expectVisible(switcher, 'the organisation switcher');
     await switcher.click();
     await page.getByRole('button', { name: 'Créer une organisation' }).click();
     await page.getByLabel('Nom de la nouvelle organisation').fill('Durand Rénovation');
     await page.getByRole('button', { name: 'Créer et y passer' }).click();
-    // Until the server has POST /api/v1/orgs, the menu says so, then gives way to the bare name.
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="org-name"]')?.textContent?.trim() === 'Durand Rénovation' ||
-        document.querySelector('[data-testid="org-unavailable"]') !== null,
-    );
-    if (await page.getByTestId('org-unavailable').isVisible()) {
-      await page.keyboard.press('Escape');
-      await page.locator('#org-menu').waitFor({ state: 'detached' });
-    }
-    const name = (await page.getByTestId('org-name').textContent())?.trim();
-    if (name === 'Durand Rénovation') {
-      await expectVisible(page.getByText("Aucun projet pour l'instant."), 'the new organisation has no project');
-      await switcher.click();
-      await page.getByRole('button', { name: `Passer à ${user.org}` }).click();
-      await expectVisible(page.getByRole('link', { name: 'Résidence Les Tilleuls' }), 'back in the first organisation');
-      console.log('  # organisation switch: created, switched there and back');
-    } else {
-      if (name !== user.org) fail(`organisation shown: ${name}`);
-      console.log('  # organisation switch: not offered by this server yet (the menu said so and hid itself)');
-    }
+    await page.locator('#org-menu').waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => document.querySelector('[data-testid="org-name"]')?.textContent?.trim() === 'Durand Rénovation');
+    await expectVisible(page.getByText("Aucun projet pour l'instant."), 'the new organisation has no project');
+    if ((await page.getByRole('link', { name: 'Résidence Les Tilleuls' }).count()) !== 0) fail("the first organisation's project shows in the new one");
+    await expectVisible(page.getByRole('button', { name: /Durand Rénovation\. Changer d'organisation/ }), 'switcher names the new organisation');
+
+    await switcher.click();
+    await page.getByRole('button', { name: `Passer à ${user.org}` }).click();
+    await page.waitForFunction((org) => document.querySelector('[data-testid="org-name"]')?.textContent?.trim() === org, user.org);
+    await expectVisible(page.getByRole('link', { name: 'Résidence Les Tilleuls' }), 'back in the first organisation');
+    await switcher.click();
+    await expectVisible(page.getByRole('button', { name: /^Passer à Durand Rénovation/ }), 'the new organisation offered in the menu');
+    await page.keyboard.press('Escape');
+    await page.locator('#org-menu').waitFor({ state: 'hidden' });
   });
 
 
@@ -934,6 +1041,70 @@ async function main() {
     if (wide) fail(`the book page scrolls sideways on a phone: ${wide}`);
     await page.screenshot({ path: join(shotsDir, 'visiobook-phone.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  const logOut = async () => {
+    await page.getByRole('button', { name: `Menu de ${user.name}` }).click();
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.waitForURL('**/login');
+    await expectVisible(page.getByRole('heading', { name: 'Connexion' }), 'heading Connexion');
+  };
+  const fillLogIn = async (password) => {
+    await page.getByLabel('Adresse e-mail').fill(user.email);
+    await page.getByLabel('Mot de passe', { exact: true }).fill(password);
+    await page.getByRole('button', { name: 'Se connecter' }).click();
+  };
+
+  await step('forgotten password: the e-mailed link sets a new one; the old one is refused', async () => {
+    await logOut();
+    await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+    await page.waitForURL('**/forgot-password');
+    await page.getByLabel('Adresse e-mail').fill(user.email);
+    await page.getByRole('button', { name: 'Envoyer le lien' }).click();
+    await expectVisible(page.getByText('Si un compte existe pour cette adresse, un lien vient de lui être envoyé.'), 'link sent');
+    const link = mailedLink(user.email, 'reset_password');
+    if (!link.startsWith(`${url}/reset-password?token=`)) fail(`reset link: ${link}`);
+    await page.goto(link);
+    await expectVisible(page.getByRole('heading', { name: 'Nouveau mot de passe' }), 'reset page');
+    const fresh = 'Ardoise-Zinc-Tuile-2026';
+    await page.getByLabel('Nouveau mot de passe', { exact: true }).fill(fresh);
+    await page.getByLabel('Confirmez le mot de passe').fill(fresh);
+    await page.getByRole('button', { name: 'Changer le mot de passe' }).click();
+    await page.waitForURL('**/login?reset=1');
+    await expectVisible(page.getByText('Mot de passe changé : connectez-vous avec le nouveau.'), 'password changed notice');
+    await fillLogIn(user.password);
+    await expectVisible(page.getByRole('alert'), 'the old password refused');
+    if (!page.url().includes('/login')) fail(`the old password let in: ${page.url()}`);
+    user.password = fresh;
+    await fillLogIn(user.password);
+    await page.waitForURL('**/projects');
+    await expectVisible(page.getByRole('link', { name: 'Résidence Les Tilleuls' }), 'projects with the new password');
+  });
+
+  await step('two-step log-in: an authenticator is added in Settings, then its code is asked at log-in', async () => {
+    await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Paramètres' }).click();
+    await expectVisible(page.getByRole('heading', { name: 'Paramètres' }), 'settings heading');
+    await page.getByRole('button', { name: 'Ajouter un authentificateur' }).click();
+    const secret = (await page.getByTestId('totp-secret').textContent())?.trim() ?? '';
+    if (!/^[A-Z2-7]{16,}=*$/.test(secret)) fail(`TOTP secret shown: ${secret}`);
+    const uri = await page.getByRole('link', { name: 'otpauth://' }).getAttribute('href');
+    if (!uri?.startsWith('otpauth://totp/') || new URL(uri).searchParams.get('secret') !== secret) fail(`otpauth link: ${uri}`);
+    const confirmStep = Math.floor(Date.now() / 30_000);
+    await page.locator('#mfa-code').fill(totp(secret, confirmStep));
+    await page.getByRole('button', { name: 'Activer', exact: true }).click();
+    await expectVisible(page.getByText('Double authentification activée.'), 'TOTP enabled');
+    await expectVisible(page.getByText('Codes de secours, à noter maintenant'), 'recovery codes');
+    if ((await page.locator('ul.recovery li').count()) < 5) fail('too few recovery codes');
+
+    await logOut();
+    await fillLogIn(user.password);
+    await expectVisible(page.getByRole('heading', { name: 'Code de vérification' }), 'the code is asked');
+    // A code counts once: the app shows the next one when the 30-second step turns.
+    while (Math.floor(Date.now() / 30_000) <= confirmStep) await new Promise((r) => setTimeout(r, 250));
+    await page.getByLabel('Code', { exact: true }).fill(totp(secret));
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await page.waitForURL('**/projects');
+    await expectVisible(page.getByRole('link', { name: 'Résidence Les Tilleuls' }), 'projects after the two-step log-in');
   });
 
   if (pageErrors.length > 0) fail(`errors in the page:\n${pageErrors.join('\n')}`);
