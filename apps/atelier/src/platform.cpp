@@ -67,6 +67,15 @@ struct Platform::Impl {
   std::vector<std::string> routes;  // "GET /api/v1/...", once started
   bool started = false;
 
+  // Services go in the reverse order of their start: one may hold another's objects (VisioBook
+  // the documents service), which must then outlive it, and every service must stop before the
+  // database it works on closes.
+  ~Impl() {
+    for (auto it = services.rbegin(); it != services.rend(); ++it) {
+      it->handle.reset();
+    }
+  }
+
   // Every (database, component, migrations) triple the selected services need.
   Result<void> migrate_all() {
     auto run = [&](db::Database& db, std::string_view component,
