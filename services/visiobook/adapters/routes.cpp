@@ -206,6 +206,33 @@ Result<domain::Book> analysed_text(const Request& request) {
   return book;
 }
 
+// A list that fits in one answer: `{ "items": [...], "next_cursor": null }`.
+template <class T, class ToJson>
+Response whole_list(const std::vector<T>& rows, ToJson to_json) {
+  json::array items;
+  for (const auto& row : rows) {
+    items.push_back(to_json(row));
+  }
+  return Response::json(200, json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+}
+
+// The analysis endpoints: the passage of the request analysed by `analyst`, then `answer` makes
+// the response body of the analysis.
+template <class Answer>
+http::Handler analysis_handler(app::Analyst& analyst, Answer answer) {
+  return [&analyst, answer](Request& request) {
+    auto book = analysed_text(request);
+    if (!book) {
+      return Response::problem(book.error(), request);
+    }
+    auto analysed = analyst.analyse(*book);
+    if (!analysed) {
+      return Response::problem(analysed.error(), request);
+    }
+    return Response::json(200, answer(*analysed));
+  };
+}
+
 }  // namespace
 
 struct VisioBookService::State {
@@ -477,12 +504,7 @@ void VisioBookService::add_routes(http::Router& router) {
         if (!versions) {
           return Response::problem(versions.error(), request);
         }
-        json::array items;
-        for (const auto& v : *versions) {
-          items.push_back(app::version_json(v));
-        }
-        return Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+        return whole_list(*versions, app::version_json);
       },
       route("visiobook.versions"));
 
@@ -497,12 +519,7 @@ void VisioBookService::add_routes(http::Router& router) {
         if (!files) {
           return Response::problem(files.error(), request);
         }
-        json::array items;
-        for (const auto& f : *files) {
-          items.push_back(app::file_json(f));
-        }
-        return Response::json(200,
-                              json::object{{"items", std::move(items)}, {"next_cursor", nullptr}});
+        return whole_list(*files, app::file_json);
       },
       route("visiobook.files"));
 
@@ -584,69 +601,44 @@ void VisioBookService::add_routes(http::Router& router) {
       route("visiobook.export"));
 
   // Analysis on the spot, for a passage (the seed's ai-analysis-service endpoints).
-  router.add(
-      Method::kPost, "/api/v1/analysis/semantic",
-      [&analyst](Request& request) {
-        auto book = analysed_text(request);
-        if (!book) {
-          return Response::problem(book.error(), request);
-        }
-        auto analysed = analyst.analyse(*book);
-        if (!analysed) {
-          return Response::problem(analysed.error(), request);
-        }
-        json::object a = app::analysis_json(*analysed);
-        a.erase("scenes");
-        a.erase("dialogue");
-        return Response::json(200, a);
-      },
-      route("visiobook.analysis.semantic"));
+  router.add(Method::kPost, "/api/v1/analysis/semantic",
+             analysis_handler(analyst,
+                              [](const analysis::Analysis& a) {
+                                json::object out = app::analysis_json(a);
+                                out.erase("scenes");
+                                out.erase("dialogue");
+                                return out;
+                              }),
+             route("visiobook.analysis.semantic"));
 
-  router.add(
-      Method::kPost, "/api/v1/analysis/extract-scenes",
-      [&analyst](Request& request) {
-        auto book = analysed_text(request);
-        if (!book) {
-          return Response::problem(book.error(), request);
-        }
-        auto analysed = analyst.analyse(*book);
-        if (!analysed) {
-          return Response::problem(analysed.error(), request);
-        }
-        const analysis::Analysis& a = *analysed;
-        json::array scenes;
-        for (const auto& scene : a.scenes) {
-          scenes.push_back(app::scene_json(scene));
-        }
-        json::array characters;
-        for (const auto& c : a.characters) {
-          characters.push_back(app::character_json(c));
-        }
-        return Response::json(200, json::object{{"scenes", std::move(scenes)},
-                                                {"characters", std::move(characters)}});
-      },
-      route("visiobook.analysis.scenes"));
+  router.add(Method::kPost, "/api/v1/analysis/extract-scenes",
+             analysis_handler(analyst,
+                              [](const analysis::Analysis& a) {
+                                json::array scenes;
+                                for (const auto& scene : a.scenes) {
+                                  scenes.push_back(app::scene_json(scene));
+                                }
+                                json::array characters;
+                                for (const auto& c : a.characters) {
+                                  characters.push_back(app::character_json(c));
+                                }
+                                return json::object{{"scenes", std::move(scenes)},
+                                                    {"characters", std::move(characters)}};
+                              }),
+             route("visiobook.analysis.scenes"));
 
-  router.add(
-      Method::kPost, "/api/v1/analysis/summarize",
-      [&analyst](Request& request) {
-        auto book = analysed_text(request);
-        if (!book) {
-          return Response::problem(book.error(), request);
-        }
-        auto analysed = analyst.analyse(*book);
-        if (!analysed) {
-          return Response::problem(analysed.error(), request);
-        }
-        const analysis::Analysis& a = *analysed;
-        json::array summary;
-        for (const auto& sentence : a.summary) {
-          summary.emplace_back(sentence);
-        }
-        return Response::json(200, json::object{{"summary", std::move(summary)},
-                                                {"language", domain::language_code(a.language)}});
-      },
-      route("visiobook.analysis.summarize"));
+  router.add(Method::kPost, "/api/v1/analysis/summarize",
+             analysis_handler(analyst,
+                              [](const analysis::Analysis& a) {
+                                json::array summary;
+                                for (const auto& sentence : a.summary) {
+                                  summary.emplace_back(sentence);
+                                }
+                                return json::object{
+                                    {"summary", std::move(summary)},
+                                    {"language", domain::language_code(a.language)}};
+                              }),
+             route("visiobook.analysis.summarize"));
 
   // Where a book's analysis stands (the seed's status endpoint, by book project id).
   router.add(
