@@ -19,8 +19,13 @@ const std::vector<ServiceModule>& known_services() {
   static const std::vector<ServiceModule> services = {
       {"identity", atelier_identity_migrations,
        [](ServiceContext& context) -> Result<std::shared_ptr<void>> {
-         auto service = identity::IdentityService::create(context.config, context.db,
-                                                          identity::IdentityService::Options{});
+         auto secrets = identity::IdentityService::load_secrets(context.config);
+         if (!secrets) {
+           return std::move(secrets).error();
+         }
+         identity::IdentityService::Options options;
+         options.secrets = std::move(secrets).value();
+         auto service = identity::IdentityService::create(context.config, context.db, options);
          if (!service) {
            return std::move(service).error();
          }

@@ -266,6 +266,29 @@ const std::vector<KeySpec>& key_specs() {
          c.signing_key_rotation = std::chrono::hours(24) * days;
          return std::nullopt;
        }},
+      {"secrets_key_file",
+       "file holding the key that seals TOTP secrets and signing keys in the database (64 hex "
+       "digits, mode 0600; made on first start when missing; default <data_dir>/secrets.key). "
+       "Back it up with the database: without it those secrets are lost",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         c.secrets_key_file = std::string(v);
+         return std::nullopt;
+       }},
+      {"secrets_key",
+       "the key that seals TOTP secrets and signing keys, as 64 hex digits; when set it is used "
+       "instead of secrets_key_file and nothing is written (every identity process must share "
+       "it; a secret: set it in the environment; never logged)",
+       [](Config& c, std::string_view v) -> std::optional<std::string> {
+         const bool hex = v.size() == 64 &&
+                          v.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos;
+         if (!v.empty() && !hex) {
+           // The value itself stays out of the message: it is a secret.
+           return "expected 64 hex digits (32 bytes), got " + std::to_string(v.size()) +
+                  " characters";
+         }
+         c.secrets_key = std::string(v);
+         return std::nullopt;
+       }},
       {"oauth_code_ttl_seconds", "how long an OAuth authorization code may wait to be exchanged",
        [](Config& c, std::string_view v) -> std::optional<std::string> {
          unsigned seconds = 0;
@@ -393,6 +416,10 @@ std::string Config::issuer() const {
   const bool v6 = listen_host.find(':') != std::string::npos;
   return "http://" + (v6 ? "[" + listen_host + "]" : listen_host) + ":" +
          std::to_string(listen_port);
+}
+
+std::filesystem::path Config::secrets_key_path() const {
+  return secrets_key_file.empty() ? data_dir / "secrets.key" : secrets_key_file;
 }
 
 bool Config::runs_service(std::string_view name) const {

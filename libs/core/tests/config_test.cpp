@@ -88,6 +88,31 @@ TEST(Config, TokenLifetimesOfTheIdentityService) {
   EXPECT_FALSE(Config::load(std::nullopt, {{"ATELIER_OAUTH_CODE_TTL_SECONDS", "3600"}}));
 }
 
+TEST(Config, SecretsKeyOfTheIdentityService) {
+  auto defaults = Config::load(std::nullopt, {{"ATELIER_DATA_DIR", "/var/lib/atelier"}});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->secrets_key, "");
+  EXPECT_EQ(defaults->secrets_key_path(), std::filesystem::path("/var/lib/atelier/secrets.key"));
+  const std::string key(64, 'a');
+  auto set = Config::load(std::nullopt, {{"ATELIER_SECRETS_KEY", key},
+                                         {"ATELIER_SECRETS_KEY_FILE", "/etc/atelier/key"}});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->secrets_key, key);
+  EXPECT_EQ(set->secrets_key_path(), std::filesystem::path("/etc/atelier/key"));
+  // A malformed key is refused without echoing it: the message names the setting only.
+  const std::string bad = std::string(63, 'a') + "z";
+  auto refused = Config::load(std::nullopt, {{"ATELIER_SECRETS_KEY", bad}});
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("ATELIER_SECRETS_KEY"), std::string::npos);
+  EXPECT_EQ(refused.error().message.find(bad), std::string::npos);
+  bool listed = false;
+  for (const auto& [name, description] : Config::describe()) {
+    listed = listed || (name == "secrets_key_file" &&
+                        description.find("ATELIER_SECRETS_KEY_FILE") != std::string::npos);
+  }
+  EXPECT_TRUE(listed);
+}
+
 TEST(Config, ScheduleQuietPeriodOfTheTasksService) {
   auto defaults = Config::load(std::nullopt, {});
   ASSERT_TRUE(defaults);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "atelier/core/log.hpp"
 #include "atelier/http/json_body.hpp"
 
 namespace atelier::identity::adapters {
@@ -30,6 +31,16 @@ std::string token_response_json(const app::TokenPair& t) {
                                       {"roles", std::move(roles)}});
 }
 
+Response problem_of(const Error& error, const Request& request) {
+  if (error.code == ErrorCode::kInternal) {
+    log::error("identity.request_failed")
+        .field("route", request.route)
+        .field("error", error.message);
+    return Response::problem(Error::internal("The server failed to handle the request."), request);
+  }
+  return Response::problem(error, request);
+}
+
 void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
   router.add(
       Method::kPost, "/api/v1/auth/login/mfa",
@@ -42,7 +53,7 @@ void add_mfa_routes(http::Router& router, app::Accounts& accounts) {
         }
         auto tokens = accounts.complete_mfa_login(token, code, request.client_address());
         if (!tokens) {
-          return Response::problem(tokens.error(), request);
+          return problem_of(tokens.error(), request);
         }
         return Response::json(200, token_response_json(*tokens));
       },

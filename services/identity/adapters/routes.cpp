@@ -70,7 +70,7 @@ class TokenAuthenticator final : public http::Authenticator {
 
 template <class T>
 Response problem_or(const Result<T>& result, const Request& request) {
-  return Response::problem(result.error(), request);
+  return adapters::problem_of(result.error(), request);
 }
 
 // --- helpers of the members, invitations and API key routes ------------------------------
@@ -225,7 +225,12 @@ Result<app::ProfilePatch> profile_patch_of(const json::object& body) {
 
 struct IdentityService::State {
   State(const Config& c, db::Database& d, Options o)
-      : config(c), db(d), options(std::move(o)), notifier(*options.clock) {}
+      : config(c),
+        db(d),
+        options(std::move(o)),
+        store(*options.secrets),
+        mfa_store(*options.secrets),
+        notifier(*options.clock) {}
 
   Config config;
   db::Database& db;
@@ -266,10 +271,44 @@ struct IdentityService::State {
 IdentityService::IdentityService(std::unique_ptr<State> state) : state_(std::move(state)) {}
 IdentityService::~IdentityService() = default;
 
+Result<std::shared_ptr<const auth::SecretBox>> IdentityService::load_secrets(const Config& config) {
+  if (!config.secrets_key.empty()) {
+    auto box = auth::SecretBox::from_hex(config.secrets_key);
+    if (!box) {
+      return Error::invalid("ATELIER_SECRETS_KEY: " + box.error().message);
+    }
+    log::info("identity.secrets_key").field("from", "ATELIER_SECRETS_KEY");
+    return std::make_shared<const auth::SecretBox>(std::move(box).value());
+  }
+  const std::filesystem::path path = config.secrets_key_path();
+  const bool existed = std::filesystem::exists(path);
+  auto box = auth::SecretBox::from_key_file(path, true);
+  if (!box) {
+    return std::move(box).error();
+  }
+  log::info(existed ? "identity.secrets_key" : "identity.secrets_key_created")
+      .field("from", path.string());
+  return std::make_shared<const auth::SecretBox>(std::move(box).value());
+}
+
 Result<std::unique_ptr<IdentityService>> IdentityService::create(const Config& config,
                                                                  db::Database& db,
                                                                  Options options) {
+  if (!options.secrets) {
+    return Error::internal("identity: no secrets key (IdentityService::Options::secrets)");
+  }
+  // The one-time upgrade: values stored before sealing are sealed now, all in one transaction.
+  auto sealed = db.transact(
+      [&](db::Transaction& tx) { return adapters::seal_plain_secrets(tx, *options.secrets); });
+  if (!sealed) {
+    return std::move(sealed).error();
+  }
+  if (*sealed > 0) {
+    log::info("identity.secrets_sealed").field("values", *sealed);
+  }
   auto state = std::make_unique<State>(config, db, options);
+  // Opens every signing key: under another secrets key, start-up stops here with a message that
+  // names the key.
   auto keys = app::load_key_ring(db, state->store, *options.clock);
   if (!keys) {
     return std::move(keys).error();

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "atelier/auth/secret_box.hpp"
 #include "atelier/core/config.hpp"
 #include "atelier/http/middleware.hpp"
 #include "atelier/http/router.hpp"
@@ -20,7 +21,14 @@ class IdentityService {
     std::filesystem::path common_passwords = "/usr/share/john/password.lst";
     // How often signing keys are checked for rotation and expiry (0: only at start-up).
     std::chrono::seconds key_maintenance_interval{60};
+    // Required: seals TOTP secrets and signing keys' private keys in the database (ADR 0012).
+    // load_secrets() makes it from the configuration.
+    std::shared_ptr<const auth::SecretBox> secrets;
   };
+
+  // The key that seals stored secrets: ATELIER_SECRETS_KEY when set (nothing is written), else
+  // the key file (secrets_key_file, default <data_dir>/secrets.key), made when missing.
+  static Result<std::shared_ptr<const auth::SecretBox>> load_secrets(const Config& config);
 
   static Result<std::unique_ptr<IdentityService>> create(const Config& config, db::Database& db,
                                                          Options options);

@@ -61,8 +61,18 @@ Result<std::optional<app::TotpEnrolment>> SqlMfaStore::totp(Tx& tx, const std::s
   if (auto s = r.get_opt_int(3)) {
     step = static_cast<uint64_t>(*s);
   }
+  std::string secret = r.get_text(1);
+  if (auth::SecretBox::is_sealed(secret)) {  // else a secret stored before sealing, read as it is
+    auto opened = secrets_.open(secret);
+    if (!opened) {
+      return Error::internal("the TOTP secret of user " + user_id +
+                             " cannot be decrypted: wrong secrets key? (" + opened.error().message +
+                             ")");
+    }
+    secret = std::move(opened).value();
+  }
   return std::optional<app::TotpEnrolment>(
-      app::TotpEnrolment{r.get_text(0), r.get_text(1), opt_time(r, 2), step});
+      app::TotpEnrolment{r.get_text(0), std::move(secret), opt_time(r, 2), step});
 }
 
 Result<void> SqlMfaStore::start_totp(Tx& tx, const std::string& user_id, const std::string& secret,
@@ -70,7 +80,7 @@ Result<void> SqlMfaStore::start_totp(Tx& tx, const std::string& user_id, const s
   if (auto r = done(tx.execute(kDeleteTotp, user_id)); !r) {
     return r;
   }
-  return done(tx.execute(kInsertTotp, user_id, secret, format_rfc3339(at)));
+  return done(tx.execute(kInsertTotp, user_id, secrets_.seal(secret), format_rfc3339(at)));
 }
 
 Result<void> SqlMfaStore::confirm_totp(Tx& tx, const std::string& user_id, uint64_t step,

@@ -56,6 +56,14 @@ constexpr std::string_view kInsertSigningKey =
 constexpr std::string_view kRetireSigningKey =
     "UPDATE signing_keys SET retired_at = $2, not_after = $3 WHERE kid = $1 AND not_after IS NULL";
 // Times are RFC 3339 UTC text of one fixed width, so comparing them as text compares instants.
+constexpr std::string_view kPlainSecrets =
+    "SELECT 'totp', user_id, secret FROM mfa_totp WHERE substr(secret, 1, 4) <> 'sb1:' "
+    "UNION ALL SELECT 'key', kid, private_pem FROM signing_keys "
+    "WHERE substr(private_pem, 1, 4) <> 'sb1:'";
+constexpr std::string_view kSealTotp =
+    "UPDATE mfa_totp SET secret = $2 WHERE user_id = $1 AND secret = $3";
+constexpr std::string_view kSealSigningKey =
+    "UPDATE signing_keys SET private_pem = $2 WHERE kid = $1 AND private_pem = $3";
 constexpr std::string_view kDeleteExpiredSigningKeys =
     "DELETE FROM signing_keys WHERE not_after IS NOT NULL AND not_after < $1";
 constexpr std::string_view kThrottle =
@@ -267,13 +275,24 @@ Result<std::vector<app::StoredSigningKey>> SqlIdentityStore::signing_keys(Tx& tx
   }
   std::vector<app::StoredSigningKey> out;
   for (const auto& r : *rows) {
-    out.push_back({r.get_text(0), r.get_text(1), time_of(r, 2), opt_time_of(r, 3)});
+    std::string pem = r.get_text(1);
+    if (auth::SecretBox::is_sealed(pem)) {  // else a key stored before sealing, read as it is
+      auto opened = secrets_.open(pem);
+      if (!opened) {
+        return Error::internal("the private key of signing key " + r.get_text(0) +
+                               " cannot be decrypted: wrong secrets key? (" +
+                               opened.error().message + ")");
+      }
+      pem = std::move(opened).value();
+    }
+    out.push_back({r.get_text(0), std::move(pem), time_of(r, 2), opt_time_of(r, 3)});
   }
   return out;
 }
 
 Result<void> SqlIdentityStore::insert_signing_key(Tx& tx, const app::StoredSigningKey& key) {
-  return exec(tx, kInsertSigningKey, key.kid, key.private_pem, format_rfc3339(key.created_at));
+  return exec(tx, kInsertSigningKey, key.kid, secrets_.seal(key.private_pem),
+              format_rfc3339(key.created_at));
 }
 
 Result<bool> SqlIdentityStore::retire_signing_key(Tx& tx, const std::string& kid, TimePoint at,
@@ -537,6 +556,24 @@ Result<bool> SqlIdentityStore::touch_api_key(Tx& tx, const std::string& id, Time
                                              TimePoint stale_before) {
   return changed_one(
       tx.execute(kTouchApiKey, id, format_rfc3339(at), format_rfc3339(stale_before)));
+}
+
+Result<int64_t> seal_plain_secrets(db::Transaction& tx, const auth::SecretBox& secrets) {
+  auto rows = tx.query(kPlainSecrets);
+  if (!rows) {
+    return std::move(rows).error();
+  }
+  int64_t sealed = 0;
+  for (const auto& r : *rows) {
+    const std::string plain = r.get_text(2);
+    auto changed = tx.execute(r.get_text(0) == "totp" ? kSealTotp : kSealSigningKey, r.get_text(1),
+                              secrets.seal(plain), plain);
+    if (!changed) {
+      return std::move(changed).error();
+    }
+    sealed += *changed;
+  }
+  return sealed;
 }
 
 }  // namespace atelier::identity::adapters

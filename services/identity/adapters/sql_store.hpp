@@ -1,12 +1,17 @@
 // IdentityStore on the db port: the same SQL on SQLite and PostgreSQL.
 #pragma once
 
+#include "atelier/auth/secret_box.hpp"
 #include "identity/app/store.hpp"
 
 namespace atelier::identity::adapters {
 
+// Signing keys' private keys are sealed with `secrets` when written and opened when read; a key
+// stored before sealing (plain PEM) is still read (ADR 0012).
 class SqlIdentityStore final : public app::IdentityStore {
  public:
+  explicit SqlIdentityStore(const auth::SecretBox& secrets) : secrets_(secrets) {}
+
   Result<void> insert_user(Tx& tx, const app::User& user) override;
   Result<std::optional<app::User>> find_user_by_email(Tx& tx, const std::string& email) override;
   Result<std::optional<app::User>> find_user(Tx& tx, const std::string& id) override;
@@ -87,6 +92,13 @@ class SqlIdentityStore final : public app::IdentityStore {
                               TimePoint at) override;
   Result<bool> touch_api_key(Tx& tx, const std::string& id, TimePoint at,
                              TimePoint stale_before) override;
+
+ private:
+  const auth::SecretBox& secrets_;
 };
+
+// The one-time upgrade to sealed secrets: seals every TOTP secret and signing key still stored in
+// plain text, in the caller's transaction. Returns how many values it sealed.
+Result<int64_t> seal_plain_secrets(db::Transaction& tx, const auth::SecretBox& secrets);
 
 }  // namespace atelier::identity::adapters

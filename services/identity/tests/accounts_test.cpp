@@ -18,6 +18,7 @@
 #include "identity/adapters/sql_store.hpp"
 #include "identity/app/api_keys.hpp"
 #include "identity/app/members.hpp"
+#include "test_secrets.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 
@@ -85,7 +86,7 @@ class AccountsTest : public db::testing::BackendTest {
   }
 
   ManualClock clock_{TimePoint{std::chrono::seconds(1'795'000'000)}};
-  adapters::SqlIdentityStore store_;
+  adapters::SqlIdentityStore store_{identity::testing::test_secrets()};
   adapters::OutboxNotifier notifier_{clock_};
   std::unique_ptr<auth::PasswordPolicy> policy_;
   std::unique_ptr<auth::KeyRing> keys_;
@@ -340,7 +341,7 @@ TEST_P(AccountsTest, OnPostgresEveryTableAnOrganisationOwnsHidesTheOtherOrganisa
   ApiKeys api_keys(*db_, store_, clock_);
   auto key = api_keys.create(paul_owner, {"ERP", "member", "10.0.3.2"});
   ASSERT_TRUE(key) << key.error().message;
-  adapters::SqlMfaStore mfa;
+  adapters::SqlMfaStore mfa{identity::testing::test_secrets()};
   adapters::SqlOAuthStore oauth;
   auto stored = db_->transact(
       db::TxOptions{.mode = db::TxMode::kWrite, .org_id = paul.org_id},

@@ -19,6 +19,7 @@
 #include "atelier/http/server.hpp"
 #include "backend.hpp"
 #include "identity/adapters/routes.hpp"
+#include "test_secrets.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 
@@ -57,6 +58,7 @@ class IdentityFlowsHttpTest : public db::testing::BackendTest {
     options.hashing = auth::PasswordHashParams::minimum();
     options.common_passwords = passwords_;
     options.key_maintenance_interval = std::chrono::seconds(0);
+    options.secrets = testing::shared_test_secrets();
     // The throttle keeps its production settings (5 per account, 20 per address, 15 minutes):
     // they are what the tests assert.
     auto service = IdentityService::create(*config, *db_, options);

@@ -16,6 +16,7 @@
 #include "identity/app/accounts.hpp"
 #include "identity/app/api_keys.hpp"
 #include "identity/domain/members.hpp"
+#include "test_secrets.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 
@@ -114,7 +115,7 @@ class MembersTest : public db::testing::BackendTest {
   }
 
   ManualClock clock_{TimePoint{std::chrono::seconds(1'795'000'000)}};
-  adapters::SqlIdentityStore store_;
+  adapters::SqlIdentityStore store_{identity::testing::test_secrets()};
   std::unique_ptr<auth::PasswordPolicy> policy_;
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<Accounts> accounts_;

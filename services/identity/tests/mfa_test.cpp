@@ -10,6 +10,7 @@
 #include "identity/adapters/sql_mfa_store.hpp"
 #include "identity/adapters/sql_store.hpp"
 #include "identity/app/accounts.hpp"
+#include "test_secrets.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 
@@ -64,8 +65,8 @@ class MfaTest : public db::testing::BackendTest {
   }
 
   ManualClock clock_{TimePoint{std::chrono::seconds(1'796'000'000)}};
-  adapters::SqlIdentityStore store_;
-  adapters::SqlMfaStore mfa_;
+  adapters::SqlIdentityStore store_{identity::testing::test_secrets()};
+  adapters::SqlMfaStore mfa_{identity::testing::test_secrets()};
   std::unique_ptr<auth::PasswordPolicy> policy_;
   std::unique_ptr<auth::KeyRing> keys_;
   std::unique_ptr<Accounts> accounts_;
@@ -146,6 +147,70 @@ TEST_P(MfaTest, DisablingNeedsACurrentCode) {
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM audit_log WHERE action IN ('mfa.enabled', "
                    "'mfa.disabled')"),
             2);
+}
+
+// The TOTP secret as the table holds it.
+std::string stored_totp_secret(db::Database& db) {
+  auto value = db.transact([](db::Transaction& tx) -> Result<std::string> {
+    auto rows = tx.query("SELECT secret FROM mfa_totp");
+    if (!rows) {
+      return std::move(rows).error();
+    }
+    EXPECT_EQ(rows->size(), 1u);
+    return rows->empty() ? std::string() : (*rows)[0].get_text(0);
+  });
+  EXPECT_TRUE(value) << value.error().message;
+  return value ? *value : std::string();
+}
+
+TEST_P(MfaTest, TheTotpSecretIsSealedAtRest) {
+  auto setup = accounts_->start_totp(me_);
+  ASSERT_TRUE(setup) << setup.error().message;
+  const std::string stored = stored_totp_secret(*db_);
+  EXPECT_TRUE(stored.starts_with("sb1:")) << stored;
+  EXPECT_EQ(stored.find(setup->secret_base32), std::string::npos);
+  const std::string secret = auth::base32_decode(setup->secret_base32).value();
+  ASSERT_TRUE(accounts_->confirm_totp(me_, auth::totp(secret, clock_.now())));
+  EXPECT_EQ(stored_totp_secret(*db_), stored);  // confirming does not rewrite it
+
+  clock_.advance(std::chrono::seconds(30));
+  auto tokens =
+      accounts_->complete_mfa_login(password_step(), auth::totp(secret, clock_.now()), "10.1.1.1");
+  ASSERT_TRUE(tokens) << tokens.error().message;
+  EXPECT_FALSE(tokens->access_token.empty());
+}
+
+TEST_P(MfaTest, APlainSecretStoredBeforeSealingIsStillRead) {
+  const auto [secret, codes] = enrol();
+  script("UPDATE mfa_totp SET secret = '" + auth::base32_encode(secret) + "'");
+  clock_.advance(std::chrono::seconds(30));
+  auto tokens =
+      accounts_->complete_mfa_login(password_step(), auth::totp(secret, clock_.now()), "10.1.1.1");
+  ASSERT_TRUE(tokens) << tokens.error().message;
+  // A new enrolment writes it sealed.
+  clock_.advance(std::chrono::seconds(30));
+  ASSERT_TRUE(accounts_->disable_totp(me_, auth::totp(secret, clock_.now())));
+  ASSERT_TRUE(accounts_->start_totp(me_));
+  EXPECT_TRUE(stored_totp_secret(*db_).starts_with("sb1:"));
+}
+
+TEST_P(MfaTest, ASecretSealedUnderAnotherKeyFailsTheLogInWithoutAGuess) {
+  const auto [secret, codes] = enrol();
+  const auto other_key = auth::SecretBox::from_hex(std::string(64, 'e')).value();
+  adapters::SqlMfaStore other_mfa{other_key};
+  Accounts other(*db_, store_, *keys_, TokenSettings{.issuer = "http://atelier.test"}, *policy_,
+                 clock_, ThrottleSettings{}, auth::PasswordHashParams::minimum(), &other_mfa);
+  auto r = other.login({kEmail, kPassword, "", "10.1.1.1"});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInternal);
+  EXPECT_NE(r.error().message.find("the TOTP secret of user " + me_.subject +
+                                   " cannot be decrypted: wrong secrets key?"),
+            std::string::npos)
+      << r.error().message;
+  // The right key still works.
+  clock_.advance(std::chrono::seconds(30));
+  EXPECT_TRUE(
+      accounts_->complete_mfa_login(password_step(), auth::totp(secret, clock_.now()), "10.1.1.1"));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MfaTest,

@@ -19,6 +19,7 @@
 #include "identity/app/oauth_clients.hpp"
 #include "identity/app/oauth_provider.hpp"
 #include "identity/app/signing_keys.hpp"
+#include "test_secrets.hpp"
 
 std::vector<atelier::db::MigrationFile> atelier_identity_migrations();
 
@@ -162,7 +163,7 @@ class OAuthTest : public db::testing::BackendTest {
 
   static constexpr const char* kIssuer = "http://atelier.test";
   ManualClock clock_{TimePoint{std::chrono::seconds(1'795'000'000)}};
-  adapters::SqlIdentityStore store_;
+  adapters::SqlIdentityStore store_{identity::testing::test_secrets()};
   adapters::SqlOAuthStore oauth_store_;
   std::unique_ptr<auth::PasswordPolicy> policy_;
   std::unique_ptr<auth::KeyRing> keys_;

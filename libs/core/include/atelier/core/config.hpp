@@ -58,6 +58,12 @@ struct Config {
   std::chrono::seconds signing_key_rotation{30 * 24 * 3600};
   // How long an OAuth authorization code may wait to be exchanged.
   std::chrono::seconds oauth_code_ttl{60};
+  // The 32-byte key that seals secrets the identity service stores (TOTP secrets, signing keys'
+  // private keys; ADR 0012). ATELIER_SECRETS_KEY (64 hex digits) wins and nothing is written;
+  // otherwise the key file, made on first start when missing. Empty file: <data_dir>/secrets.key.
+  std::filesystem::path secrets_key_file;
+  std::string secrets_key;  // a secret: from the environment, never logged nor shown
+  std::filesystem::path secrets_key_path() const;
 
   // Planning (tasks service)
   // How long the scheduler lets a burst of changes settle before computing the schedule once for
