@@ -12,7 +12,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::chrono::seconds kPollInterval{5};
 constexpr uint64_t kMaxOcrBytes = 256ull << 20;
 
 db::TxOptions in_org(const std::string& org_id, db::TxMode mode) {
@@ -87,32 +86,16 @@ Result<void> OcrPipeline::start() {
   if (*requeued > 0) {
     log::info("documents.ocr_requeued").field("jobs", *requeued);
   }
-  for (int i = 0; i < worker_count_; ++i) {
-    threads_.emplace_back([this] { run(); });
-  }
+  workers_.start(worker_count_, [this] { return take_one(); });
   return {};
 }
 
 void OcrPipeline::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (auto& t : threads_) {
-    if (t.joinable()) {
-      t.join();
-    }
-  }
-  threads_.clear();
+  workers_.stop();
 }
 
 void OcrPipeline::notify() {
-  {
-    std::lock_guard lock(mutex_);
-    ++pending_signals_;
-  }
-  wake_.notify_one();
+  workers_.notify();
 }
 
 ocr::Reader* OcrPipeline::reader() {
@@ -129,39 +112,17 @@ ocr::Reader* OcrPipeline::reader() {
   return reader_.get();
 }
 
-void OcrPipeline::run() {
-  for (;;) {
-    {
-      std::unique_lock lock(mutex_);
-      if (stopping_) {
-        return;
-      }
-    }
-    std::optional<OcrJob> job;
-    try {
-      auto claimed = claim();
-      if (!claimed) {
-        log::warn("documents.ocr_claim_failed").field("error", claimed.error().message);
-      } else {
-        job = std::move(*claimed);
-      }
-    } catch (const std::exception& e) {
-      log::error("documents.ocr_claim_failed").field("error", e.what());
-    }
-    if (job) {
-      try {
-        process(std::move(*job));
-      } catch (const std::exception& e) {
-        log::error("documents.ocr_worker_error").field("error", e.what());
-      }
-      continue;
-    }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, kPollInterval, [&] { return stopping_ || pending_signals_ > 0; });
-    if (pending_signals_ > 0) {
-      --pending_signals_;
-    }
+bool OcrPipeline::take_one() {
+  auto claimed = claim();
+  if (!claimed) {
+    log::warn("documents.ocr_claim_failed").field("error", claimed.error().message);
+    return false;
   }
+  if (!claimed->has_value()) {
+    return false;
+  }
+  process(std::move(**claimed));
+  return true;
 }
 
 Result<std::optional<OcrJob>> OcrPipeline::claim() {

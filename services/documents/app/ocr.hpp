@@ -8,16 +8,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "atelier/blob/blob_store.hpp"
+#include "atelier/core/job_workers.hpp"
 #include "atelier/ocr/reader.hpp"
 #include "documents/app/documents.hpp"
 #include "documents/domain/entities.hpp"
@@ -128,7 +127,8 @@ class OcrPipeline {
   uint64_t finished() const { return finished_.load(); }
 
  private:
-  void run();
+  // Claims the next queued job and reads it; false when there was none.
+  bool take_one();
   Result<std::optional<OcrJob>> claim();
   void process(OcrJob job);
   void fail(OcrJob& job, const std::string& message);
@@ -147,11 +147,7 @@ class OcrPipeline {
   std::unique_ptr<ocr::Reader> reader_;  // made when the first job needs it
   std::optional<Error> reader_error_;
 
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  uint64_t pending_signals_ = 0;
-  std::vector<std::thread> threads_;
+  JobWorkers workers_{"documents.ocr", std::chrono::seconds(5)};
   std::atomic<uint64_t> finished_{0};
 };
 

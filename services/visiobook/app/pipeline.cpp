@@ -18,8 +18,6 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::chrono::milliseconds kPollInterval{1000};
-
 db::TxOptions in_org(const std::string& org_id, db::TxMode mode = db::TxMode::kWrite) {
   return db::TxOptions{.mode = mode, .org_id = org_id};
 }
@@ -77,73 +75,36 @@ Result<void> Pipeline::start() {
     return Error::internal("visiobook: cannot create " + options_.work_dir.string() + ": " +
                            ec.message());
   }
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = false;
-  }
-  for (int i = 0; i < options_.workers; ++i) {
-    threads_.emplace_back([this] { work(); });
-  }
+  workers_.start(options_.workers, [this] { return take_one(); });
   return {};
 }
 
 void Pipeline::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  for (auto& t : threads_) {
-    if (t.joinable()) {
-      t.join();
-    }
-  }
-  threads_.clear();
+  workers_.stop();
 }
 
 void Pipeline::notify() {
-  {
-    std::lock_guard lock(mutex_);
-    ++pending_signals_;
-  }
-  wake_.notify_one();
+  workers_.notify();
 }
 
-void Pipeline::work() {
-  for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) {
-        return;
-      }
-    }
-    std::optional<BookProject> claimed;
-    try {
-      auto c = db_.transact(any_org(),
-                            [&](Tx& tx) { return store_.claim(tx, format_rfc3339(clock_.now())); });
-      if (!c) {
-        log::warn("visiobook.claim_failed").field("error", c.error().message);
-      } else {
-        claimed = std::move(*c);
-      }
-    } catch (const std::exception& e) {
-      log::error("visiobook.claim_failed").field("error", e.what());
-    }
-    if (claimed) {
-      try {
-        process(std::move(*claimed));
-      } catch (const std::exception& e) {
-        log::error("visiobook.worker_error").field("error", e.what());
-      }
-      ++finished_;
-      continue;
-    }
-    std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, kPollInterval, [&] { return stopping_ || pending_signals_ > 0; });
-    if (pending_signals_ > 0) {
-      --pending_signals_;
-    }
+bool Pipeline::take_one() {
+  auto claimed = db_.transact(
+      any_org(), [&](Tx& tx) { return store_.claim(tx, format_rfc3339(clock_.now())); });
+  if (!claimed) {
+    log::warn("visiobook.claim_failed").field("error", claimed.error().message);
+    return false;
   }
+  if (!claimed->has_value()) {
+    return false;
+  }
+  try {
+    process(std::move(**claimed));
+  } catch (...) {
+    ++finished_;
+    throw;  // logged by the workers, which go on
+  }
+  ++finished_;
+  return true;
 }
 
 void Pipeline::process(BookProject book) {
@@ -205,11 +166,8 @@ void Pipeline::process(BookProject book) {
     if (stage < from) {
       continue;
     }
-    {
-      std::lock_guard lock(mutex_);
-      if (stopping_) {
-        return;  // left running: the next start puts it back in the queue
-      }
+    if (workers_.stopping()) {
+      return;  // left running: the next start puts it back in the queue
     }
     if (auto r = run_stage(run, stage); !r) {
       log::warn("visiobook.stage_failed")

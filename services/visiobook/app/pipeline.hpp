@@ -6,15 +6,13 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
-#include <mutex>
-#include <thread>
 #include <vector>
 
 #include "atelier/blob/blob_store.hpp"
 #include "atelier/core/clock.hpp"
+#include "atelier/core/job_workers.hpp"
 #include "visiobook/app/analyst.hpp"
 #include "visiobook/app/store.hpp"
 #include "visiobook/app/studio.hpp"
@@ -47,7 +45,8 @@ class Pipeline {
 
  private:
   struct Run;
-  void work();
+  // Claims the next queued run and runs it; false when there was none.
+  bool take_one();
   void process(BookProject book);
   Result<void> run_stage(Run& run, domain::Stage stage);
   Result<void> ingest(Run& run);
@@ -82,11 +81,7 @@ class Pipeline {
   PageReader& pages_;
   const Clock& clock_;
   Options options_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  int pending_signals_ = 0;
-  std::vector<std::thread> threads_;
+  JobWorkers workers_{"visiobook", std::chrono::seconds(1)};
   std::atomic<uint64_t> finished_{0};
 };
 
