@@ -9,6 +9,7 @@ import {
   listBookFiles,
   listBooks,
   listBookVersions,
+  mediaLink,
   overallProgress,
   panelName,
   redoableStages,
@@ -144,6 +145,19 @@ describe('the books API', () => {
     expect(blob.size).toBe(4);
     expect(server.calls[0]!.path).toBe('/api/v1/books/b1/files/panels/0001.png?version=3');
     expect(server.calls[0]!.headers.get('Authorization')).toBe('Bearer tok');
+  });
+
+  it('asks for a signed link to stream a file, of a version or the current one', async () => {
+    const server = setup({
+      'POST /api/v1/books/b1/links': () => json(201, { url: '/api/v1/books/media/abc.def', expires_at: '2026-12-07T01:00:00Z' }),
+    });
+    const link = await mediaLink('b1', 'video.mp4', 2);
+    expect(link.url).toBe('/api/v1/books/media/abc.def');
+    await mediaLink('b1', 'subtitles.vtt');
+    expect(server.calls.map((c) => [c.method, c.path, c.body])).toEqual([
+      ['POST', '/api/v1/books/b1/links', { file: 'video.mp4', version: 2 }],
+      ['POST', '/api/v1/books/b1/links', { file: 'subtitles.vtt' }],
+    ]);
   });
 
   it('names the URLs of the source and of the files', () => {

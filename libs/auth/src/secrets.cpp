@@ -57,6 +57,32 @@ std::string token_hash(std::string_view token) {
   return hex_encode(sha256(token));
 }
 
+std::string mac(std::string_view key, std::string_view message) {
+  static_assert(kMacKeyBytes == crypto_auth_KEYBYTES);
+  if (key.size() != kMacKeyBytes) {
+    throw std::invalid_argument("auth::mac: the key must be 32 bytes");
+  }
+  detail::ensure_sodium();
+  std::string tag(crypto_auth_BYTES, '\0');
+  crypto_auth(reinterpret_cast<unsigned char*>(tag.data()),
+              reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+              reinterpret_cast<const unsigned char*>(key.data()));
+  return tag;
+}
+
+bool verify_mac(std::string_view key, std::string_view message, std::string_view tag) {
+  if (key.size() != kMacKeyBytes) {
+    throw std::invalid_argument("auth::verify_mac: the key must be 32 bytes");
+  }
+  if (tag.size() != crypto_auth_BYTES) {
+    return false;
+  }
+  detail::ensure_sodium();
+  return crypto_auth_verify(reinterpret_cast<const unsigned char*>(tag.data()),
+                            reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                            reinterpret_cast<const unsigned char*>(key.data())) == 0;
+}
+
 bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) {
     return false;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <stdexcept>
 
 #include "atelier/auth/encoding.hpp"
 
@@ -57,6 +58,21 @@ TEST(Secrets, ApiKeysCarryAVisiblePrefix) {
   EXPECT_FALSE(looks_like_api_key(key.substr(4)));
   EXPECT_FALSE(looks_like_api_key(key.substr(0, key.size() - 1)));
   EXPECT_FALSE(looks_like_api_key("atk_" + std::string(43, '!')));
+}
+
+TEST(Mac, VerifiesItsOwnTagAndNothingElse) {
+  const std::string key = random_bytes(kMacKeyBytes);
+  const std::string tag = mac(key, "book 42, video.mp4, until 1700000000");
+  EXPECT_EQ(tag.size(), 32u);
+  EXPECT_EQ(mac(key, "book 42, video.mp4, until 1700000000"), tag);  // deterministic
+  EXPECT_TRUE(verify_mac(key, "book 42, video.mp4, until 1700000000", tag));
+  EXPECT_FALSE(verify_mac(key, "book 42, video.mp4, until 1800000000", tag));
+  EXPECT_FALSE(verify_mac(random_bytes(kMacKeyBytes), "book 42, video.mp4, until 1700000000", tag));
+  std::string flipped = tag;
+  flipped[0] = static_cast<char>(flipped[0] ^ 1);
+  EXPECT_FALSE(verify_mac(key, "book 42, video.mp4, until 1700000000", flipped));
+  EXPECT_FALSE(verify_mac(key, "book 42, video.mp4, until 1700000000", tag.substr(1)));
+  EXPECT_THROW(mac("short key", "x"), std::invalid_argument);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "atelier/auth/secrets.hpp"
 #include "atelier/blob/local_store.hpp"
 #include "atelier/core/log.hpp"
 #include "atelier/http/etag.hpp"
@@ -245,6 +246,8 @@ struct VisioBookService::State {
   std::unique_ptr<app::Books> books;
   std::unique_ptr<app::Pipeline> pipeline;
   std::filesystem::path uploads_dir;
+  // Signs the media links of this process (they end with it: a link lives an hour at most).
+  std::string link_key = auth::random_bytes(auth::kMacKeyBytes);
 };
 
 VisioBookService::VisioBookService(std::unique_ptr<State> state) : state_(std::move(state)) {}
@@ -539,6 +542,58 @@ void VisioBookService::add_routes(http::Router& router) {
         return file_response(request, std::move(*content));
       },
       route("visiobook.file"));
+
+  // Signed links for what cannot send a token (the portal's <video> and <track> elements).
+  router.add(
+      Method::kPost, "/api/v1/books/{id}/links",
+      [&books, &s](Request& request) {
+        http::JsonFields f(request);
+        const std::string file = f.string("file", true, 200);
+        const std::optional<int64_t> version = f.integer("version", false);
+        const std::optional<int64_t> ttl = f.integer("ttl_seconds", false);
+        if (auto bad = f.problem(request)) {
+          return std::move(*bad);
+        }
+        std::vector<FieldError> errors;
+        if (version && *version < 1) {
+          errors.push_back({"version", "A version number, from 1."});
+        }
+        if (ttl && (*ttl < 60 || *ttl > 86'400)) {
+          errors.push_back({"ttl_seconds", "Between 60 and 86400 seconds."});
+        }
+        if (!errors.empty()) {
+          return Response::problem(
+              Error::invalid("Some fields are missing or invalid.", std::move(errors)), request);
+        }
+        const TimePoint expires_at =
+            s.options.clock->now() + std::chrono::seconds(ttl.value_or(3600));
+        auto link = books.media_link(*request.principal, std::string(request.param("id")), version,
+                                     file, expires_at);
+        if (!link) {
+          return Response::problem(link.error(), request);
+        }
+        return Response::json(
+            201,
+            json::object{{"url", "/api/v1/books/media/" + app::sign_media_link(s.link_key, *link)},
+                         {"expires_at", format_rfc3339(expires_at)}});
+      },
+      route("visiobook.link"));
+
+  router.add(
+      Method::kGet, "/api/v1/books/media/{token}",
+      [&books, &s](Request& request) {
+        auto link =
+            app::verify_media_link(s.link_key, request.param("token"), s.options.clock->now());
+        if (!link) {
+          return Response::problem(link.error(), request);
+        }
+        auto content = books.linked_file(*link);
+        if (!content) {
+          return Response::problem(content.error(), request);
+        }
+        return file_response(request, std::move(*content));
+      },
+      RouteOptions::public_route("visiobook.media"));
 
   // The documents service: a source taken from a document, a file exported as a document (where
   // share links, folders and project links are).

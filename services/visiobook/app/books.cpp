@@ -346,6 +346,48 @@ Result<FileContent> Books::file(const Principal& caller, const std::string& id,
   return FileContent{std::move(*found), std::move(*blob)};
 }
 
+Result<MediaLink> Books::media_link(const Principal& caller, const std::string& id,
+                                    std::optional<int64_t> number, const std::string& name,
+                                    TimePoint expires_at) {
+  auto found =
+      db_.transact(in_org(caller.org_id, db::TxMode::kRead), [&](Tx& tx) -> Result<MediaLink> {
+        auto b = find(tx, caller, id);
+        if (!b) {
+          return std::move(b).error();
+        }
+        auto version = version_of(tx, *b, number);
+        if (!version) {
+          return std::move(version).error();
+        }
+        auto f = store_.file(tx, caller.org_id, id, *version, name);
+        if (!f) {
+          return std::move(f).error();
+        }
+        if (!f->has_value()) {
+          return Error::not_found("This version has no file named " + name + ".");
+        }
+        return MediaLink{caller.org_id, id, *version, name, expires_at};
+      });
+  return found;
+}
+
+Result<FileContent> Books::linked_file(const MediaLink& link) {
+  auto found = db_.transact(in_org(link.org_id, db::TxMode::kRead), [&](Tx& tx) {
+    return store_.file(tx, link.org_id, link.book_id, link.version, link.name);
+  });
+  if (!found) {
+    return std::move(found).error();
+  }
+  if (!found->has_value()) {
+    return Error::not_found("This link is not valid.");
+  }
+  auto blob = blobs_.open((*found)->blob_key);
+  if (!blob) {
+    return std::move(blob).error();
+  }
+  return FileContent{std::move(**found), std::move(*blob)};
+}
+
 Result<BookProject> Books::source_from_document(const Principal& caller, const std::string& id,
                                                 const std::string& document_id,
                                                 DocumentLibrary& library,

@@ -14,6 +14,7 @@
 #include "atelier/core/clock.hpp"
 #include "atelier/core/principal.hpp"
 #include "visiobook/app/library.hpp"
+#include "visiobook/app/media_links.hpp"
 #include "visiobook/app/store.hpp"
 
 namespace atelier::visiobook::app {
@@ -75,6 +76,14 @@ class Books {
                                       std::optional<int64_t> number);
   Result<FileContent> file(const Principal& caller, const std::string& id,
                            std::optional<int64_t> number, const std::string& name);
+
+  // A signed link to a file of version `number` (or the current one), good until `expires_at`:
+  // what a <video> element can stream. `key` signs it (auth::kMacKeyBytes).
+  Result<MediaLink> media_link(const Principal& caller, const std::string& id,
+                               std::optional<int64_t> number, const std::string& name,
+                               TimePoint expires_at);
+  // The file a signed link names, without a caller: the link was authorised when it was made.
+  Result<FileContent> linked_file(const MediaLink& link);
 
   // The source from a document of the documents service (its current version), through `dir`.
   Result<BookProject> source_from_document(const Principal& caller, const std::string& id,

@@ -237,6 +237,29 @@ TEST_P(VisioBookHttpOnEachEngine, ABookBecomesANarratedVideoAndANarrationCanBeRe
   EXPECT_GE(video_seconds, narration_seconds);
   EXPECT_FALSE(info->chapters.empty());
 
+  // A signed link for the player: no token needed, ranges served, nothing else reachable by it.
+  const std::string links = "/api/v1/books/" + id + "/links";
+  EXPECT_EQ(call(Method::kPost, links,
+                 json::serialize(json::object{{"file", "video.mp4"}, {"ttl_seconds", 5}}), token)
+                .status,
+            422);
+  EXPECT_EQ(
+      call(Method::kPost, links, json::serialize(json::object{{"file", "nothing.mp4"}}), token)
+          .status,
+      404);
+  auto link =
+      call(Method::kPost, links, json::serialize(json::object{{"file", "video.mp4"}}), token);
+  ASSERT_EQ(link.status, 201) << link.body;
+  const std::string media = text(body_of(link), "url");
+  ASSERT_TRUE(media.starts_with("/api/v1/books/media/")) << media;
+  auto streamed = client_.request(Method::kGet, platform_->url() + media, range);
+  ASSERT_TRUE(streamed);
+  EXPECT_EQ(streamed->status, 206);
+  EXPECT_EQ(streamed->body, head.body);
+  auto forged = client_.request(Method::kGet, platform_->url() + media + "x");
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 404);
+
   // The printable storyboard: four panels a page.
   auto pdf =
       call(Method::kGet, "/api/v1/books/" + id + "/files/storyboard.pdf?download", {}, token);
@@ -298,6 +321,10 @@ TEST_P(VisioBookHttpOnEachEngine, AnotherOrganisationSeesNothing) {
   }
   EXPECT_EQ(call(Method::kPost, "/api/v1/books/" + id + "/runs", {}, other).status, 404);
   EXPECT_EQ(put_source(other, id, "Some text.", "x.txt").status, 404);
+  EXPECT_EQ(call(Method::kPost, "/api/v1/books/" + id + "/links",
+                 json::serialize(json::object{{"file", "book.json"}}), other)
+                .status,
+            404);
   auto listed = body_of(call(Method::kGet, "/api/v1/books", {}, other));
   EXPECT_TRUE(listed.at("items").as_array().empty());
   listed = body_of(call(Method::kGet, "/api/v1/books", {}, token));

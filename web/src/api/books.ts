@@ -235,6 +235,14 @@ export function fetchBookFile(id: string, name: string, version?: number, signal
   return fetchDocumentBlob(bookFilePath(id, name, version), signal);
 }
 
+/**
+ * A short-lived signed URL for one file (the video, its subtitles): a <video> or <track> element
+ * cannot send the token, and streams from this URL with byte ranges instead of downloading first.
+ */
+export function mediaLink(id: string, file: string, version?: number) {
+  return api().post<{ url: string; expires_at: string }>(`${bookPath(id)}/links`, version ? { file, version } : { file });
+}
+
 /** The panel drawn for the shot at this index: panels/0001.png for the first. */
 export function panelName(shotIndex: number): string {
   return `panels/${String(shotIndex + 1).padStart(4, '0')}.png`;

@@ -24,6 +24,14 @@ std::string sha256(std::string_view data);
 // Compares in time that depends only on the lengths, not on where the first difference is.
 bool constant_time_equal(std::string_view a, std::string_view b);
 
+// A message authentication code of `message` under a key of kMacKeyBytes (libsodium crypto_auth:
+// HMAC-SHA-512-256), 32 raw bytes, for tokens a server signs and later checks itself (signed
+// links). verify_mac compares in constant time. A key of another size throws std::invalid_argument
+// (a programming error).
+inline constexpr size_t kMacKeyBytes = 32;
+std::string mac(std::string_view key, std::string_view message);
+bool verify_mac(std::string_view key, std::string_view message, std::string_view tag);
+
 // API keys carry a visible prefix so support can tell what a pasted string is and secret scanners
 // can find leaked ones: `atk_` followed by a random_token().
 inline constexpr std::string_view kApiKeyPrefix = "atk_";
