@@ -299,15 +299,38 @@ Result<int64_t> Books::version_of(Tx& tx, const BookProject& book, std::optional
   return *number;
 }
 
+Result<int64_t> Books::version_for(Tx& tx, const Principal& caller, const std::string& id,
+                                   std::optional<int64_t> number) {
+  auto b = find(tx, caller, id);
+  if (!b) {
+    return std::move(b).error();
+  }
+  return version_of(tx, *b, number);
+}
+
+Result<std::pair<int64_t, BookFile>> Books::file_row(Tx& tx, const Principal& caller,
+                                                     const std::string& id,
+                                                     std::optional<int64_t> number,
+                                                     const std::string& name) {
+  auto version = version_for(tx, caller, id, number);
+  if (!version) {
+    return std::move(version).error();
+  }
+  auto f = store_.file(tx, caller.org_id, id, *version, name);
+  if (!f) {
+    return std::move(f).error();
+  }
+  if (!f->has_value()) {
+    return Error::not_found("This version has no file named " + name + ".");
+  }
+  return std::pair{*version, std::move(**f)};
+}
+
 Result<std::vector<BookFile>> Books::files(const Principal& caller, const std::string& id,
                                            std::optional<int64_t> number) {
   return db_.transact(in_org(caller.org_id, db::TxMode::kRead),
                       [&](Tx& tx) -> Result<std::vector<BookFile>> {
-                        auto b = find(tx, caller, id);
-                        if (!b) {
-                          return std::move(b).error();
-                        }
-                        auto version = version_of(tx, *b, number);
+                        auto version = version_for(tx, caller, id, number);
                         if (!version) {
                           return std::move(version).error();
                         }
@@ -317,58 +340,27 @@ Result<std::vector<BookFile>> Books::files(const Principal& caller, const std::s
 
 Result<FileContent> Books::file(const Principal& caller, const std::string& id,
                                 std::optional<int64_t> number, const std::string& name) {
-  auto found =
-      db_.transact(in_org(caller.org_id, db::TxMode::kRead), [&](Tx& tx) -> Result<BookFile> {
-        auto b = find(tx, caller, id);
-        if (!b) {
-          return std::move(b).error();
-        }
-        auto version = version_of(tx, *b, number);
-        if (!version) {
-          return std::move(version).error();
-        }
-        auto f = store_.file(tx, caller.org_id, id, *version, name);
-        if (!f) {
-          return std::move(f).error();
-        }
-        if (!f->has_value()) {
-          return Error::not_found("This version has no file named " + name + ".");
-        }
-        return std::move(**f);
-      });
+  auto found = db_.transact(in_org(caller.org_id, db::TxMode::kRead),
+                            [&](Tx& tx) { return file_row(tx, caller, id, number, name); });
   if (!found) {
     return std::move(found).error();
   }
-  auto blob = blobs_.open(found->blob_key);
+  auto blob = blobs_.open(found->second.blob_key);
   if (!blob) {
     return std::move(blob).error();
   }
-  return FileContent{std::move(*found), std::move(*blob)};
+  return FileContent{std::move(found->second), std::move(*blob)};
 }
 
 Result<MediaLink> Books::media_link(const Principal& caller, const std::string& id,
                                     std::optional<int64_t> number, const std::string& name,
                                     TimePoint expires_at) {
-  auto found =
-      db_.transact(in_org(caller.org_id, db::TxMode::kRead), [&](Tx& tx) -> Result<MediaLink> {
-        auto b = find(tx, caller, id);
-        if (!b) {
-          return std::move(b).error();
-        }
-        auto version = version_of(tx, *b, number);
-        if (!version) {
-          return std::move(version).error();
-        }
-        auto f = store_.file(tx, caller.org_id, id, *version, name);
-        if (!f) {
-          return std::move(f).error();
-        }
-        if (!f->has_value()) {
-          return Error::not_found("This version has no file named " + name + ".");
-        }
-        return MediaLink{caller.org_id, id, *version, name, expires_at};
-      });
-  return found;
+  auto found = db_.transact(in_org(caller.org_id, db::TxMode::kRead),
+                            [&](Tx& tx) { return file_row(tx, caller, id, number, name); });
+  if (!found) {
+    return std::move(found).error();
+  }
+  return MediaLink{caller.org_id, id, found->first, name, expires_at};
 }
 
 Result<FileContent> Books::linked_file(const MediaLink& link) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "atelier/blob/blob_store.hpp"
@@ -99,6 +100,14 @@ class Books {
   Result<void> may_write(const Principal& caller) const;
   Result<BookProject> find(Tx& tx, const Principal& caller, const std::string& id);
   Result<int64_t> version_of(Tx& tx, const BookProject& book, std::optional<int64_t> number);
+  // The caller's book `id` and its version `number` (or current one), checked.
+  Result<int64_t> version_for(Tx& tx, const Principal& caller, const std::string& id,
+                              std::optional<int64_t> number);
+  // That version's number and its file `name` (kNotFound when it has none by that name).
+  Result<std::pair<int64_t, BookFile>> file_row(Tx& tx, const Principal& caller,
+                                                const std::string& id,
+                                                std::optional<int64_t> number,
+                                                const std::string& name);
 
   db::Database& db_;
   BookStore& store_;
